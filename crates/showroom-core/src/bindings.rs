@@ -1,0 +1,43 @@
+//! TypeScript declarations of every type that crosses into the UI, generated from the Rust
+//! types so the two cannot drift. The UI's `ui/src/api/types.ts` is this text; a test
+//! fails when the committed file is stale (`UPDATE_BINDINGS=1 cargo test` rewrites it).
+
+use ts_rs::{Config, TS};
+
+use crate::error::{ApiError, ErrorCode};
+use crate::i18n::Lang;
+use crate::media::ThumbSize;
+use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Price, PriceTier, ProductView};
+use crate::search::{FacetCounts, HighlightSpan, SearchHit, SearchRequest, SearchResponse};
+
+fn export<T: TS>(cfg: &Config, out: &mut String) {
+    out.push_str("export ");
+    out.push_str(&T::decl(cfg));
+    out.push_str("\n\n");
+}
+
+pub fn typescript() -> String {
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by showroom-core's `bindings` module: do not edit.\n\
+         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test bindings`.\n\n\
+         /** Text in several languages, keyed by language tag (zh, ru, en, ...). */\n\
+         export type LocalizedText = Record<string, string>;\n\n",
+    );
+    export::<Lang>(&cfg, &mut out);
+    export::<ThumbSize>(&cfg, &mut out);
+    export::<PriceTier>(&cfg, &mut out);
+    export::<Price>(&cfg, &mut out);
+    export::<CatalogInfo>(&cfg, &mut out);
+    export::<SearchRequest>(&cfg, &mut out);
+    export::<HighlightSpan>(&cfg, &mut out);
+    export::<SearchHit>(&cfg, &mut out);
+    export::<FacetCounts>(&cfg, &mut out);
+    export::<SearchResponse>(&cfg, &mut out);
+    export::<CategoryRef>(&cfg, &mut out);
+    export::<ExhibitorRef>(&cfg, &mut out);
+    export::<ProductView>(&cfg, &mut out);
+    export::<ErrorCode>(&cfg, &mut out);
+    export::<ApiError>(&cfg, &mut out);
+    out.trim_end().to_string() + "\n"
+}

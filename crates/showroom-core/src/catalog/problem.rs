@@ -1,0 +1,190 @@
+//! One problem found in a bundle, located by file, line and field, and said in the
+//! operator's language.
+
+use serde::Serialize;
+
+use crate::i18n::{self, Lang, n, s};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line, for `.jsonl` files only.
+    pub line: Option<usize>,
+    pub field: String,
+    #[serde(flatten)]
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "kebab-case")]
+pub enum ProblemKind {
+    NotADirectory,
+    FileMissing,
+    FileTooLarge {
+        max_bytes: u64,
+    },
+    LineTooLong {
+        max_bytes: u64,
+    },
+    Encoding,
+    Json {
+        detail: String,
+    },
+    Toml {
+        detail: String,
+    },
+    Missing,
+    Type {
+        expected: &'static str,
+    },
+    Id,
+    Duplicate {
+        id: String,
+    },
+    UnknownRef {
+        target: &'static str,
+        id: String,
+    },
+    Country {
+        value: String,
+    },
+    Currency {
+        value: String,
+    },
+    Unit {
+        value: String,
+    },
+    Certification {
+        value: String,
+    },
+    Storage {
+        value: String,
+    },
+    HsCode {
+        value: String,
+    },
+    Positive,
+    TiersOrder,
+    Empty,
+    TooLong {
+        max: usize,
+    },
+    TooMany {
+        max: usize,
+    },
+    LanguageTag {
+        value: String,
+    },
+    FormatVersion {
+        value: String,
+    },
+    Datetime {
+        value: String,
+    },
+    Url {
+        value: String,
+    },
+    PathEscape {
+        value: String,
+    },
+    ImageMissing {
+        value: String,
+    },
+    ImageFormat {
+        value: String,
+    },
+    ImageTooLarge {
+        value: String,
+        width: u32,
+        height: u32,
+        max: u32,
+    },
+    ImageDecode {
+        value: String,
+        detail: String,
+    },
+    BoothOutside {
+        hall: String,
+    },
+}
+
+impl Problem {
+    /// `FILE:LINE: FIELD: message` (cli.md), LINE only for `.jsonl` files.
+    pub fn localize(&self, lang: Lang) -> String {
+        let location = match self.line {
+            Some(line) => format!("{}:{}", self.file, line),
+            None => self.file.clone(),
+        };
+        let field = if self.field.is_empty() {
+            "-"
+        } else {
+            &self.field
+        };
+        format!("{location}: {field}: {}", self.kind.localize(lang))
+    }
+}
+
+impl ProblemKind {
+    pub fn localize(&self, lang: Lang) -> String {
+        use ProblemKind::*;
+        let tr = |id: &str, args: &[i18n::Arg<'_>]| i18n::tr(lang, id, args);
+        match self {
+            NotADirectory => tr("problem-not-a-directory", &[]),
+            FileMissing => tr("problem-file-missing", &[]),
+            FileTooLarge { max_bytes } => {
+                tr("problem-file-too-large", &[n("max", *max_bytes as f64)])
+            }
+            LineTooLong { max_bytes } => {
+                tr("problem-line-too-long", &[n("max", *max_bytes as f64)])
+            }
+            Encoding => tr("problem-encoding", &[]),
+            Json { detail } => tr("problem-json", &[s("detail", detail.as_str())]),
+            Toml { detail } => tr("problem-toml", &[s("detail", detail.as_str())]),
+            Missing => tr("problem-missing", &[]),
+            Type { expected } => tr("problem-type", &[s("expected", *expected)]),
+            Id => tr("problem-id", &[]),
+            Duplicate { id } => tr("problem-duplicate", &[s("id", id.as_str())]),
+            UnknownRef { target, id } => tr(
+                "problem-unknown-ref",
+                &[s("target", *target), s("id", id.as_str())],
+            ),
+            Country { value } => tr("problem-country", &[s("value", value.as_str())]),
+            Currency { value } => tr("problem-currency", &[s("value", value.as_str())]),
+            Unit { value } => tr("problem-unit", &[s("value", value.as_str())]),
+            Certification { value } => tr("problem-certification", &[s("value", value.as_str())]),
+            Storage { value } => tr("problem-storage", &[s("value", value.as_str())]),
+            HsCode { value } => tr("problem-hs-code", &[s("value", value.as_str())]),
+            Positive => tr("problem-positive", &[]),
+            TiersOrder => tr("problem-tiers-order", &[]),
+            Empty => tr("problem-empty", &[]),
+            TooLong { max } => tr("problem-too-long", &[n("max", *max as f64)]),
+            TooMany { max } => tr("problem-too-many", &[n("max", *max as f64)]),
+            LanguageTag { value } => tr("problem-language-tag", &[s("value", value.as_str())]),
+            FormatVersion { value } => tr("problem-format-version", &[s("value", value.as_str())]),
+            Datetime { value } => tr("problem-datetime", &[s("value", value.as_str())]),
+            Url { value } => tr("problem-url", &[s("value", value.as_str())]),
+            PathEscape { value } => tr("problem-path-escape", &[s("value", value.as_str())]),
+            ImageMissing { value } => tr("problem-image-missing", &[s("value", value.as_str())]),
+            ImageFormat { value } => tr("problem-image-format", &[s("value", value.as_str())]),
+            ImageTooLarge {
+                value,
+                width,
+                height,
+                max,
+            } => tr(
+                "problem-image-too-large",
+                &[
+                    s("value", value.as_str()),
+                    n("width", *width),
+                    n("height", *height),
+                    n("max", *max),
+                ],
+            ),
+            ImageDecode { value, detail } => tr(
+                "problem-image-decode",
+                &[s("value", value.as_str()), s("detail", detail.as_str())],
+            ),
+            BoothOutside { hall } => tr("problem-booth-outside", &[s("hall", hall.as_str())]),
+        }
+    }
+}

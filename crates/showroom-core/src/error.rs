@@ -1,0 +1,117 @@
+//! The core's error type and the small set of codes the UI and the CLI branch on.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::catalog::Problem;
+use crate::i18n::{self, Lang};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the catalog bundle has {} problem(s)", .0.len())]
+    InvalidBundle(Vec<Problem>),
+    #[error("{kind} not found: {id}")]
+    NotFound { kind: &'static str, id: String },
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("database: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("image: {0}")]
+    Image(String),
+    #[error("no catalog has been imported yet")]
+    NoCatalog,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What a consumer (the UI, the CLI's exit path) may branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    InvalidBundle,
+    NotFound,
+    BadRequest,
+    NoCatalog,
+    Storage,
+    Search,
+    Internal,
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidBundle(_) => ErrorCode::InvalidBundle,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::NoCatalog => ErrorCode::NoCatalog,
+            Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
+            Error::Index(_) => ErrorCode::Search,
+            Error::Image(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A sentence for people in `lang`; technical detail stays in logs.
+    pub fn localize(&self, lang: Lang) -> String {
+        use i18n::{n, s, tr};
+        match self {
+            Error::InvalidBundle(problems) => tr(
+                lang,
+                "error-invalid-bundle",
+                &[n("count", problems.len() as f64)],
+            ),
+            Error::NotFound { id, .. } => tr(lang, "error-not-found", &[s("id", id.as_str())]),
+            Error::BadRequest(detail) => {
+                tr(lang, "error-bad-request", &[s("detail", detail.as_str())])
+            }
+            Error::NoCatalog => tr(lang, "error-no-catalog", &[]),
+            Error::Io { path, source } => tr(
+                lang,
+                "error-io",
+                &[
+                    s("path", path.display().to_string()),
+                    s("detail", source.to_string()),
+                ],
+            ),
+            Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
+            Error::Index(_) => tr(lang, "error-search", &[]),
+            Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
+        }
+    }
+}
+
+/// The shape an error takes when it crosses into the UI (IPC or HTTP).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(error: &Error, lang: Lang) -> Self {
+        ApiError {
+            code: error.code(),
+            message: error.localize(lang),
+        }
+    }
+}

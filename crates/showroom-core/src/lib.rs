@@ -1,0 +1,381 @@
+//! SCO Showroom's core: all behaviour of the app, the CLI and the online show, with no
+//! dependency on Tauri or a web view.
+//!
+//! [`Showroom`] is the one facade: cheap to clone, safe to share, every method a single
+//! operation a command or a CLI verb maps to.
+
+pub mod bindings;
+pub mod catalog;
+pub mod error;
+pub mod i18n;
+pub mod media;
+pub mod model;
+pub mod search;
+pub mod store;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use arc_swap::ArcSwapOption;
+use serde::Serialize;
+
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use i18n::Lang;
+pub use media::ThumbSize;
+pub use search::{SearchRequest, SearchResponse};
+
+use catalog::{Limits, Problem};
+use media::MediaStore;
+use model::{CatalogInfo, CatalogStats, CategoryRef, ExhibitorRef, ProductView};
+use search::SearchIndex;
+use store::Store;
+
+/// Everything the core needs to know about its surroundings; the shell or the CLI
+/// resolves it (the core reads no environment).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Holds `showroom.db`, `index/` and `media/`.
+    pub data_dir: PathBuf,
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Config {
+            data_dir: data_dir.into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportReport {
+    pub catalog_id: String,
+    pub version: String,
+    /// False when this version was already the current catalog (nothing was done).
+    pub changed: bool,
+    pub products: u32,
+    pub exhibitors: u32,
+    pub categories: u32,
+    pub images: u32,
+    pub skipped: Vec<Problem>,
+    pub seconds: f64,
+}
+
+#[derive(Clone)]
+pub struct Showroom {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: Store,
+    media: MediaStore,
+    index: ArcSwapOption<SearchIndex>,
+    /// One catalog change at a time within this process.
+    import_lock: tokio::sync::Mutex<()>,
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("worker: {e}")))
+}
+
+impl Showroom {
+    /// Opens the data directory, creating it if needed, and makes sure the current
+    /// catalog's index is there (rebuilding it from SQLite when it is not).
+    pub async fn open(config: Config) -> Result<Showroom> {
+        let dir = &config.data_dir;
+        fs::create_dir_all(dir.join("index")).map_err(|e| Error::io(dir, e))?;
+        let store = Store::open(&dir.join("showroom.db")).await?;
+        let media = MediaStore::open(dir.join("media"))?;
+        let showroom = Showroom {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                media,
+                index: ArcSwapOption::empty(),
+                import_lock: tokio::sync::Mutex::new(()),
+            }),
+        };
+        if let Some(row) = showroom.inner.store.catalog().await? {
+            let path = showroom.index_root().join(&row.index_dir);
+            let opened = blocking(move || SearchIndex::open(&path)).await?;
+            match opened {
+                Ok(index) => showroom.inner.index.store(Some(Arc::new(index))),
+                Err(error) => {
+                    tracing::warn!(%error, "search index unusable, rebuilding from the database");
+                    showroom.rebuild_index().await?;
+                }
+            }
+        }
+        showroom.remove_stale_indexes().await;
+        Ok(showroom)
+    }
+
+    fn index_root(&self) -> PathBuf {
+        self.inner.config.data_dir.join("index")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.config.data_dir
+    }
+
+    fn new_index_name() -> String {
+        let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        format!("v{}-{nanos:x}", search::analysis::SCHEMA_VERSION)
+    }
+
+    /// Rebuilds the current catalog's index from SQLite into a new folder and switches to it.
+    pub async fn rebuild_index(&self) -> Result<()> {
+        let _guard = self.inner.import_lock.lock().await;
+        let data = self.inner.store.load_all().await?;
+        let counts = self.inner.store.image_counts().await?;
+        let name = Self::new_index_name();
+        let dir = self.index_root().join(&name);
+        let index = blocking(move || {
+            let counts: HashMap<&str, u32> = counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            SearchIndex::build(&dir, &data, &counts)
+        })
+        .await??;
+        self.inner.store.set_index_dir(&name).await?;
+        self.inner.index.store(Some(Arc::new(index)));
+        Ok(())
+    }
+
+    /// Deletes index folders other than the current one (left by a crash mid-import or
+    /// by a replaced catalog).
+    async fn remove_stale_indexes(&self) {
+        let current = self.inner.index.load_full().map(|i| i.dir().to_path_buf());
+        let Ok(entries) = fs::read_dir(self.index_root()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if Some(&path) != current.as_ref()
+                && path.is_dir()
+                && let Err(error) = fs::remove_dir_all(&path)
+            {
+                tracing::warn!(%error, path = %path.display(), "could not remove an old index");
+            }
+        }
+    }
+
+    /// Validates a bundle without changing anything.
+    pub async fn check_bundle(&self, bundle: &Path) -> Result<catalog::Bundle> {
+        let limits = self.inner.config.limits.clone();
+        let bundle = bundle.to_path_buf();
+        blocking(move || catalog::load(&bundle, &limits, false)).await
+    }
+
+    /// Validates and applies a bundle atomically: thumbnails and a new index are made
+    /// first, then one SQLite transaction switches catalog and index together. Until then
+    /// searches see the old catalog; a crash before the commit leaves it untouched.
+    pub async fn import_bundle(&self, bundle: &Path, skip_invalid: bool) -> Result<ImportReport> {
+        let started = Instant::now();
+        let _guard = self.inner.import_lock.lock().await;
+        let limits = self.inner.config.limits.clone();
+        let path = bundle.to_path_buf();
+        let loaded = blocking(move || catalog::load(&path, &limits, skip_invalid)).await?;
+        if !loaded.is_valid() {
+            return Err(Error::InvalidBundle(loaded.problems));
+        }
+        let manifest = loaded
+            .data
+            .manifest
+            .clone()
+            .ok_or_else(|| Error::Internal("valid bundle without manifest".into()))?;
+        let counts = (
+            loaded.data.products.len() as u32,
+            loaded.data.exhibitors.len() as u32,
+            loaded.data.categories.len() as u32,
+        );
+        let report = |changed: bool, images: u32, skipped: Vec<Problem>| ImportReport {
+            catalog_id: manifest.id.clone(),
+            version: manifest.version.clone(),
+            changed,
+            products: counts.0,
+            exhibitors: counts.1,
+            categories: counts.2,
+            images,
+            skipped,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        if let Some(current) = self.inner.store.catalog().await?
+            && current.manifest.id == manifest.id
+            && current.manifest.version == manifest.version
+            && self.inner.index.load().is_some()
+        {
+            let (_, _, _, images) = self.inner.store.counts().await?;
+            return Ok(report(false, images, loaded.skipped.clone()));
+        }
+
+        let media = self.inner.media.clone();
+        let limits = self.inner.config.limits.clone();
+        let name = Self::new_index_name();
+        let dir = self.index_root().join(&name);
+        let loaded = Arc::new(loaded);
+        let work = Arc::clone(&loaded);
+        let (images, index) = blocking(move || -> Result<_> {
+            let images = media
+                .prepare(&work.root, &work.data.products, &limits)
+                .map_err(Error::InvalidBundle)?;
+            let mut counts: HashMap<&str, u32> = HashMap::new();
+            for row in &images {
+                *counts.entry(row.product.as_str()).or_default() += 1;
+            }
+            let index = SearchIndex::build(&dir, &work.data, &counts)?;
+            Ok((images, index))
+        })
+        .await??;
+
+        if let Err(error) = self
+            .inner
+            .store
+            .replace_catalog(&loaded.data, &images, &name, &now_rfc3339())
+            .await
+        {
+            drop(index);
+            let _ = fs::remove_dir_all(self.index_root().join(&name));
+            return Err(error);
+        }
+        self.inner.index.store(Some(Arc::new(index)));
+        self.remove_stale_indexes().await;
+        let distinct: std::collections::HashSet<&str> =
+            images.iter().map(|r| r.digest.as_str()).collect();
+        Ok(report(true, distinct.len() as u32, loaded.skipped.clone()))
+    }
+
+    /// Imports `bundle` when no catalog is stored yet; `None` when one already is.
+    pub async fn ensure_catalog(&self, bundle: &Path) -> Result<Option<ImportReport>> {
+        if self.inner.store.catalog().await?.is_some() && self.inner.index.load().is_some() {
+            return Ok(None);
+        }
+        self.import_bundle(bundle, false).await.map(Some)
+    }
+
+    pub async fn catalog_info(&self) -> Result<CatalogInfo> {
+        let row = self.inner.store.catalog().await?.ok_or(Error::NoCatalog)?;
+        let (products, exhibitors, categories, _) = self.inner.store.counts().await?;
+        let category_names = self
+            .inner
+            .store
+            .categories()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        Ok(CatalogInfo {
+            id: row.manifest.id,
+            version: row.manifest.version,
+            title: row.manifest.title,
+            products,
+            exhibitors,
+            categories,
+            category_names,
+        })
+    }
+
+    pub async fn stats(&self) -> Result<CatalogStats> {
+        let row = self.inner.store.catalog().await?.ok_or(Error::NoCatalog)?;
+        let (products, exhibitors, categories, images) = self.inner.store.counts().await?;
+        let all = self.inner.store.load_all().await?;
+        Ok(CatalogStats {
+            id: row.manifest.id,
+            version: row.manifest.version,
+            products,
+            exhibitors,
+            categories,
+            images,
+            per_country: self.inner.store.per_country().await?,
+            name_languages: catalog::name_languages(&all.products),
+        })
+    }
+
+    /// Searches the current catalog. Runs on a blocking thread; callers await it.
+    pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse> {
+        let index = self.inner.index.load_full().ok_or(Error::NoCatalog)?;
+        blocking(move || index.search(&request)).await?
+    }
+
+    /// The same search, on the calling thread (for benchmarks and synchronous callers).
+    pub fn search_blocking(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let index = self.inner.index.load_full().ok_or(Error::NoCatalog)?;
+        index.search(request)
+    }
+
+    pub async fn product(&self, id: &str) -> Result<ProductView> {
+        let store = &self.inner.store;
+        let not_found = || Error::NotFound {
+            kind: "product",
+            id: id.to_string(),
+        };
+        let p = store.product(id).await?.ok_or_else(not_found)?;
+        let exhibitor = store.exhibitor(&p.exhibitor).await?.ok_or_else(not_found)?;
+        let category = store.category(&p.category).await?.ok_or_else(not_found)?;
+        let image_count = store.image_counts().await?.get(id).copied().unwrap_or(0);
+        Ok(ProductView {
+            id: p.id,
+            exhibitor: ExhibitorRef {
+                id: exhibitor.id,
+                name: exhibitor.name,
+                country: exhibitor.country,
+                city: exhibitor.city,
+                booth: exhibitor.booth,
+            },
+            category: CategoryRef {
+                id: category.id,
+                name: category.name,
+            },
+            country: p.country,
+            city: p.city,
+            name: p.name,
+            description: p.description,
+            hs_code: p.hs_code,
+            unit: p.unit,
+            moq: p.moq,
+            price: p.price,
+            certifications: p.certifications,
+            storage: p.storage,
+            shelf_life_days: p.shelf_life_days,
+            image_count,
+            tags: p.tags,
+            updated_at: p.updated_at,
+        })
+    }
+
+    /// The JPEG bytes of image `position` of a product, looked up by catalog id (never by
+    /// a path from the caller).
+    pub async fn product_image(
+        &self,
+        product: &str,
+        position: u32,
+        size: ThumbSize,
+    ) -> Result<Vec<u8>> {
+        let digest = self
+            .inner
+            .store
+            .image_digest(product, position)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "image",
+                id: format!("{product}/{position}"),
+            })?;
+        let media = self.inner.media.clone();
+        blocking(move || media.read(&digest, size)).await?
+    }
+
+    pub async fn close(&self) {
+        self.inner.store.close().await;
+    }
+}

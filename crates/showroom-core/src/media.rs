@@ -1,0 +1,247 @@
+//! Product images: probing a bundle's images under strict limits, and making
+//! content-addressed thumbnails (same source bytes, same files, made once).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::catalog::{Limits, Problem, ProblemKind};
+use crate::error::{Error, Result};
+use crate::model::Product;
+
+/// The sizes the UI asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ThumbSize {
+    /// Cards in the results grid.
+    Grid,
+    /// The product page and the kiosk's full-screen gallery.
+    Detail,
+}
+
+impl ThumbSize {
+    pub const ALL: [ThumbSize; 2] = [ThumbSize::Grid, ThumbSize::Detail];
+
+    pub fn pixels(self) -> u32 {
+        match self {
+            ThumbSize::Grid => 360,
+            ThumbSize::Detail => 1080,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThumbSize::Grid => "grid",
+            ThumbSize::Detail => "detail",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ThumbSize> {
+        ThumbSize::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+const ACCEPTED: [ImageFormat; 3] = [ImageFormat::Jpeg, ImageFormat::Png, ImageFormat::WebP];
+
+fn decoder_limits(limits: &Limits) -> image::Limits {
+    let mut out = image::Limits::default();
+    out.max_image_width = Some(limits.max_image_side);
+    out.max_image_height = Some(limits.max_image_side);
+    out.max_alloc = Some(limits.max_image_alloc);
+    out
+}
+
+/// Checks one image of a bundle without decoding its pixels: inside the bundle, within
+/// the byte limit, a JPEG, PNG or WebP by content, and within the pixel limit.
+pub fn probe(root: &Path, rel: &str, limits: &Limits) -> Result<(), ProblemKind> {
+    let value = || rel.to_string();
+    let bytes =
+        crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes).map_err(|kind| {
+            match kind {
+                ProblemKind::FileMissing => ProblemKind::ImageMissing { value: value() },
+                other => other,
+            }
+        })?;
+    check_header(&bytes, rel, limits).map(|_| ())
+}
+
+fn check_header(bytes: &[u8], rel: &str, limits: &Limits) -> Result<ImageFormat, ProblemKind> {
+    let format = image::guess_format(bytes)
+        .ok()
+        .filter(|f| ACCEPTED.contains(f))
+        .ok_or_else(|| ProblemKind::ImageFormat { value: rel.into() })?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(decoder_limits(limits));
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| ProblemKind::ImageDecode {
+            value: rel.into(),
+            detail: e.to_string(),
+        })?;
+    if width > limits.max_image_side || height > limits.max_image_side {
+        return Err(ProblemKind::ImageTooLarge {
+            value: rel.into(),
+            width,
+            height,
+            max: limits.max_image_side,
+        });
+    }
+    Ok(format)
+}
+
+/// One image of one product, as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageRow {
+    pub product: String,
+    pub position: u32,
+    pub digest: String,
+}
+
+/// Where thumbnails live: `<dir>/<sha256 of the source>-<size>.jpg`.
+#[derive(Clone, Debug)]
+pub struct MediaStore {
+    dir: PathBuf,
+}
+
+impl MediaStore {
+    pub fn open(dir: PathBuf) -> Result<Self> {
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(MediaStore { dir })
+    }
+
+    pub fn path(&self, digest: &str, size: ThumbSize) -> PathBuf {
+        self.dir.join(format!("{digest}-{}.jpg", size.as_str()))
+    }
+
+    pub fn read(&self, digest: &str, size: ThumbSize) -> Result<Vec<u8>> {
+        let path = self.path(digest, size);
+        fs::read(&path).map_err(|e| Error::io(path, e))
+    }
+
+    /// Makes the thumbnails of every product image, on all cores; each distinct source
+    /// is decoded once. Returns the rows to store, or the problems of the images that
+    /// could not be made.
+    pub fn prepare(
+        &self,
+        root: &Path,
+        products: &[Product],
+        limits: &Limits,
+    ) -> std::result::Result<Vec<ImageRow>, Vec<Problem>> {
+        let mut sources: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
+        for product in products {
+            for (i, rel) in product.images.iter().enumerate() {
+                sources
+                    .entry(rel)
+                    .or_default()
+                    .push((&product.id, i as u32));
+            }
+        }
+        type Made<'a> = (
+            Vec<(&'a str, u32)>,
+            std::result::Result<String, ProblemKind>,
+        );
+        let results: Vec<Made<'_>> = sources
+            .into_par_iter()
+            .map(|(rel, users)| (users, self.make(root, rel, limits)))
+            .collect();
+        let mut rows = Vec::new();
+        let mut problems = Vec::new();
+        for (users, result) in results {
+            match result {
+                Ok(digest) => rows.extend(users.into_iter().map(|(product, position)| ImageRow {
+                    product: product.to_string(),
+                    position,
+                    digest: digest.clone(),
+                })),
+                Err(kind) => {
+                    problems.extend(users.into_iter().map(|(product, position)| Problem {
+                        file: "products.jsonl".into(),
+                        line: None,
+                        field: format!("{product}.images[{position}]"),
+                        kind: kind.clone(),
+                    }))
+                }
+            }
+        }
+        if problems.is_empty() {
+            rows.sort_by(|a, b| (&a.product, a.position).cmp(&(&b.product, b.position)));
+            Ok(rows)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn make(
+        &self,
+        root: &Path,
+        rel: &str,
+        limits: &Limits,
+    ) -> std::result::Result<String, ProblemKind> {
+        let bytes = crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
+        let digest = hex::encode(Sha256::digest(&bytes));
+        if ThumbSize::ALL
+            .iter()
+            .all(|s| self.path(&digest, *s).exists())
+        {
+            return Ok(digest);
+        }
+        let format = check_header(&bytes, rel, limits)?;
+        let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
+        reader.limits(decoder_limits(limits));
+        let decode_error = |e: image::ImageError| ProblemKind::ImageDecode {
+            value: rel.into(),
+            detail: e.to_string(),
+        };
+        let image = reader.decode().map_err(decode_error)?;
+        for size in ThumbSize::ALL {
+            let jpeg = thumbnail_jpeg(&image, size.pixels()).map_err(decode_error)?;
+            let path = self.path(&digest, size);
+            write_atomically(&path, &jpeg).map_err(|e| ProblemKind::ImageDecode {
+                value: rel.into(),
+                detail: e.to_string(),
+            })?;
+        }
+        Ok(digest)
+    }
+}
+
+/// Fits the image in a `max`×`max` box (never enlarging), flattens transparency onto
+/// white, and encodes a JPEG.
+fn thumbnail_jpeg(image: &DynamicImage, max: u32) -> image::ImageResult<Vec<u8>> {
+    let fitted = if image.width() > max || image.height() > max {
+        image.resize(max, max, image::imageops::FilterType::Triangle)
+    } else {
+        image.clone()
+    };
+    let rgb = if fitted.color().has_alpha() {
+        let rgba = fitted.to_rgba8();
+        let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+        for (out, px) in rgb.pixels_mut().zip(rgba.pixels()) {
+            let alpha = px[3] as u32;
+            for c in 0..3 {
+                out[c] = ((px[c] as u32 * alpha + 255 * (255 - alpha)) / 255) as u8;
+            }
+        }
+        rgb
+    } else {
+        fitted.to_rgb8()
+    };
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 82).encode_image(&rgb)?;
+    Ok(bytes)
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file
+/// under the final name.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
+}

@@ -1,0 +1,229 @@
+//! Text analysis: every tokenizer the index uses, registered in one place. A tokenizer's
+//! name carries its version, and the schema version below changes with any of them, so an
+//! index made by another analysis is detected and rebuilt rather than misread.
+
+use tantivy::tokenizer::{
+    Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+};
+use tantivy_jieba::JiebaTokenizer;
+
+/// Bump on any change to the schema or to an analyzer.
+pub const SCHEMA_VERSION: u32 = 2;
+
+pub const ZH: &str = "zh_v1";
+pub const RU: &str = "ru_v1";
+pub const EN: &str = "en_v1";
+pub const PREFIX: &str = "prefix_v1";
+
+/// Longest prefix indexed for search-as-you-type; longer query words are cut to it.
+pub const MAX_PREFIX_CHARS: usize = 20;
+/// Words are cut, not dropped, at this many characters.
+const MAX_WORD_CHARS: usize = 64;
+
+pub fn register(manager: &TokenizerManager) {
+    manager.register(ZH, zh_analyzer());
+    manager.register(RU, stemmed(Language::Russian));
+    manager.register(EN, stemmed(Language::English));
+    manager.register(PREFIX, TextAnalyzer::from(PrefixTokenizer));
+}
+
+pub fn zh_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(ZhTokenizer {
+        jieba: JiebaTokenizer::new(),
+    })
+}
+
+pub fn stemmed(language: Language) -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer)
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+/// Lower case, `ё` read as `е`: what every unstemmed comparison uses.
+pub fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3040..=0x30FF)
+}
+
+/// The words of `text` with their byte ranges: runs of letters and digits, and a change
+/// between CJK and other scripts also ends a word.
+pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    for (i, c) in text.char_indices() {
+        let word_char = c.is_alphanumeric();
+        match start {
+            Some((s, cjk)) if !word_char || is_cjk(c) != cjk => {
+                out.push((s, i));
+                start = word_char.then_some((i, is_cjk(c)));
+            }
+            None if word_char => start = Some((i, is_cjk(c))),
+            _ => {}
+        }
+    }
+    if let Some((s, _)) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+fn cut(word: &str, max_chars: usize) -> &str {
+    match word.char_indices().nth(max_chars) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// Tokens computed up front; the analyzers here work on short fields, so the simplicity
+/// is worth more than streaming.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+fn token(text: String, from: usize, to: usize, position: usize) -> Token {
+    Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+/// Folded words, cut at [`MAX_WORD_CHARS`].
+#[derive(Clone)]
+pub struct WordTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = words(text)
+            .into_iter()
+            .enumerate()
+            .map(|(pos, (from, to))| {
+                token(fold(cut(&text[from..to], MAX_WORD_CHARS)), from, to, pos)
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// Every prefix (1 to [`MAX_PREFIX_CHARS`] characters) of every folded word, so the word
+/// being typed matches as an ordinary, scored term.
+#[derive(Clone)]
+pub struct PrefixTokenizer;
+
+impl Tokenizer for PrefixTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        for (pos, (from, to)) in words(text).into_iter().enumerate() {
+            let folded = fold(&text[from..to]);
+            let mut prefix = String::new();
+            for c in folded.chars().take(MAX_PREFIX_CHARS) {
+                prefix.push(c);
+                tokens.push(token(prefix.clone(), from, to, pos));
+            }
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// jieba segmentation (search mode) with punctuation dropped and Latin letters folded.
+#[derive(Clone)]
+pub struct ZhTokenizer {
+    jieba: JiebaTokenizer,
+}
+
+impl Tokenizer for ZhTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut stream = self.jieba.token_stream(text);
+        let mut tokens = Vec::new();
+        while let Some(t) = stream.next() {
+            if t.text.chars().any(char::is_alphanumeric) {
+                let mut t = t.clone();
+                t.text = fold(cut(&t.text, MAX_WORD_CHARS));
+                tokens.push(t);
+            }
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The token texts `analyzer` makes of `text`.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        if !out.contains(&t.text) {
+            out.push(t.text.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_scripts_and_punctuation() {
+        let text = "Altai мёд, 阿尔泰山花蜜1kg";
+        let got: Vec<&str> = words(text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        assert_eq!(got, ["Altai", "мёд", "阿尔泰山花蜜", "1kg"]);
+    }
+
+    #[test]
+    fn russian_is_stemmed_and_folded() {
+        let mut ru = stemmed(Language::Russian);
+        assert_eq!(analyze(&mut ru, "Мёда"), analyze(&mut ru, "мед"));
+        assert_eq!(
+            analyze(&mut ru, "сухофрукты"),
+            analyze(&mut ru, "сухофруктов")
+        );
+    }
+
+    #[test]
+    fn prefixes_cover_the_word_being_typed() {
+        let mut p = TextAnalyzer::from(PrefixTokenizer);
+        let got = analyze(&mut p, "Мёд");
+        assert_eq!(got, ["м", "ме", "мед"]);
+    }
+
+    #[test]
+    fn long_words_are_cut_not_dropped() {
+        let long = "a".repeat(200);
+        let mut en = stemmed(Language::English);
+        assert_eq!(analyze(&mut en, &long).len(), 1);
+    }
+
+    #[test]
+    fn chinese_is_segmented() {
+        let mut zh = zh_analyzer();
+        let got = analyze(&mut zh, "阿尔泰山蜂蜜，天然");
+        assert!(got.contains(&"蜂蜜".to_string()), "{got:?}");
+        assert!(!got.iter().any(|t| t == "，"));
+    }
+}

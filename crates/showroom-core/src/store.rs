@@ -1,0 +1,272 @@
+//! The SQLite store: the source of truth for the catalog. Every catalog change is one
+//! transaction; readers see the old catalog or the new one, never a mix.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+
+use crate::error::{Error, Result};
+use crate::media::ImageRow;
+use crate::model::{Booth, CatalogData, Category, Exhibitor, Hall, Manifest, Product};
+
+/// The catalog row: which catalog is current and which index belongs to it.
+#[derive(Clone, Debug)]
+pub struct CatalogRow {
+    pub manifest: Manifest,
+    pub index_dir: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Internal(format!("stored JSON: {e}")))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    pub async fn catalog(&self) -> Result<Option<CatalogRow>> {
+        let row = sqlx::query("SELECT manifest, index_dir FROM catalog WHERE singleton = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CatalogRow {
+                manifest: from_json(row.get::<&str, _>("manifest"))?,
+                index_dir: row.get("index_dir"),
+            })
+        })
+        .transpose()
+    }
+
+    /// Replaces the whole catalog and names its index, in one transaction.
+    pub async fn replace_catalog(
+        &self,
+        data: &CatalogData,
+        images: &[ImageRow],
+        index_dir: &str,
+        now: &str,
+    ) -> Result<()> {
+        let manifest = data
+            .manifest
+            .as_ref()
+            .ok_or_else(|| Error::Internal("catalog without manifest".into()))?;
+        let mut tx = self.pool.begin().await?;
+        for table in [
+            "product_image",
+            "product",
+            "exhibitor",
+            "category",
+            "booth",
+            "hall",
+            "catalog",
+        ] {
+            // Table names come from the fixed list above, never from input.
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO catalog (singleton, id, version, manifest, index_dir, imported_at) \
+             VALUES (1, ?, ?, ?, ?, ?)",
+        )
+        .bind(&manifest.id)
+        .bind(&manifest.version)
+        .bind(to_json(manifest)?)
+        .bind(index_dir)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        insert_all(
+            &mut tx,
+            "category",
+            data.categories.iter().map(|c| (&c.id, c)),
+        )
+        .await?;
+        insert_all(
+            &mut tx,
+            "exhibitor",
+            data.exhibitors.iter().map(|e| (&e.id, e)),
+        )
+        .await?;
+        insert_all(&mut tx, "hall", data.halls.iter().map(|h| (&h.id, h))).await?;
+        insert_all(&mut tx, "booth", data.booths.iter().map(|b| (&b.id, b))).await?;
+        for (position, product) in data.products.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO product (id, position, exhibitor, category, country, data) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&product.id)
+            .bind(position as i64)
+            .bind(&product.exhibitor)
+            .bind(&product.category)
+            .bind(&product.country)
+            .bind(to_json(product)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for image in images {
+            sqlx::query("INSERT INTO product_image (product, position, digest) VALUES (?, ?, ?)")
+                .bind(&image.product)
+                .bind(image.position as i64)
+                .bind(&image.digest)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Points the current catalog at a rebuilt index.
+    pub async fn set_index_dir(&self, index_dir: &str) -> Result<()> {
+        sqlx::query("UPDATE catalog SET index_dir = ? WHERE singleton = 1")
+            .bind(index_dir)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The whole catalog, to rebuild the index from.
+    pub async fn load_all(&self) -> Result<CatalogData> {
+        Ok(CatalogData {
+            manifest: self.catalog().await?.map(|c| c.manifest),
+            categories: self.load_table::<Category>("category").await?,
+            exhibitors: self.load_table::<Exhibitor>("exhibitor").await?,
+            products: self.load_table::<Product>("product").await?,
+            halls: self.load_table::<Hall>("hall").await?,
+            booths: self.load_table::<Booth>("booth").await?,
+        })
+    }
+
+    async fn load_table<T: DeserializeOwned>(&self, table: &'static str) -> Result<Vec<T>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT data FROM {table} ORDER BY position"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| from_json(r.get::<&str, _>("data")))
+            .collect()
+    }
+
+    async fn get_one<T: DeserializeOwned>(
+        &self,
+        table: &'static str,
+        id: &str,
+    ) -> Result<Option<T>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT data FROM {table} WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| from_json(r.get::<&str, _>("data"))).transpose()
+    }
+
+    pub async fn categories(&self) -> Result<Vec<Category>> {
+        self.load_table("category").await
+    }
+
+    pub async fn product(&self, id: &str) -> Result<Option<Product>> {
+        self.get_one("product", id).await
+    }
+
+    pub async fn exhibitor(&self, id: &str) -> Result<Option<Exhibitor>> {
+        self.get_one("exhibitor", id).await
+    }
+
+    pub async fn category(&self, id: &str) -> Result<Option<Category>> {
+        self.get_one("category", id).await
+    }
+
+    /// The digest of image `position` of a product.
+    pub async fn image_digest(&self, product: &str, position: u32) -> Result<Option<String>> {
+        let row =
+            sqlx::query("SELECT digest FROM product_image WHERE product = ? AND position = ?")
+                .bind(product)
+                .bind(position as i64)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| r.get("digest")))
+    }
+
+    pub async fn image_counts(&self) -> Result<BTreeMap<String, u32>> {
+        let rows = sqlx::query("SELECT product, COUNT(*) AS n FROM product_image GROUP BY product")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("product"), r.get::<i64, _>("n") as u32))
+            .collect())
+    }
+
+    pub async fn counts(&self) -> Result<(u32, u32, u32, u32)> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM product) AS p, (SELECT COUNT(*) FROM exhibitor) AS e, \
+             (SELECT COUNT(*) FROM category) AS c, (SELECT COUNT(DISTINCT digest) FROM product_image) AS i",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let get = |name: &str| row.get::<i64, _>(name) as u32;
+        Ok((get("p"), get("e"), get("c"), get("i")))
+    }
+
+    pub async fn per_country(&self) -> Result<BTreeMap<String, u32>> {
+        let rows = sqlx::query("SELECT country, COUNT(*) AS n FROM product GROUP BY country")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("country"), r.get::<i64, _>("n") as u32))
+            .collect())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn insert_all<'a, T: Serialize + 'a>(
+    tx: &mut Transaction<'_, Sqlite>,
+    table: &'static str,
+    rows: impl Iterator<Item = (&'a String, &'a T)>,
+) -> Result<()> {
+    let sql = format!("INSERT INTO {table} (id, position, data) VALUES (?, ?, ?)");
+    for (position, (id, value)) in rows.enumerate() {
+        sqlx::query(AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .bind(position as i64)
+            .bind(to_json(value)?)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,378 @@
+//! The core on real SQLite files and a real tantivy index in temporary folders, fed the
+//! repository's sample catalog and hand-made bad bundles.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use showroom_core::catalog::{self, Limits, ProblemKind};
+use showroom_core::{Config, Error, Lang, SearchRequest, Showroom, ThumbSize};
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
+}
+
+fn request(query: &str, lang: Lang) -> SearchRequest {
+    SearchRequest {
+        query: query.into(),
+        lang,
+        limit: Some(10),
+        ..Default::default()
+    }
+}
+
+async fn top_ids(showroom: &Showroom, query: &str, lang: Lang) -> Vec<String> {
+    let response = showroom.search(request(query, lang)).await.unwrap();
+    response.hits.into_iter().map(|h| h.id).collect()
+}
+
+/// A small valid bundle with no images, written into `dir`.
+fn write_small_bundle(dir: &Path, version: &str, products: &[&str]) {
+    fs::create_dir_all(dir).unwrap();
+    fs::write(
+        dir.join("catalog.toml"),
+        format!(
+            "format = 1\nid = \"test\"\nversion = \"{version}\"\ntitle = {{ en = \"Test\" }}\n\
+             default_currency = \"CNY\"\npublished_at = \"2026-11-24T09:00:00Z\"\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("categories.toml"),
+        "[[category]]\nid = \"food\"\nname = { en = \"Food\", ru = \"Продукты\", zh = \"食品\" }\n\
+         [[category]]\nid = \"food/honey\"\nname = { en = \"Honey\", ru = \"Мёд\", zh = \"蜂蜜\" }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("exhibitors.jsonl"),
+        "{\"id\": \"bee\", \"name\": {\"en\": \"Bee Farm\"}, \"country\": \"RU\"}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("products.jsonl"), products.join("\n")).unwrap();
+}
+
+const HONEY: &str = r#"{"id": "honey-1", "exhibitor": "bee", "category": "food/honey", "country": "RU", "name": {"zh": "阿尔泰蜂蜜", "ru": "Алтайский мёд", "en": "Altai honey"}, "unit": "kg"}"#;
+const TEA: &str = r#"{"id": "tea-1", "exhibitor": "bee", "category": "food", "country": "RU", "name": {"en": "Ivan tea"}, "unit": "kg"}"#;
+
+#[test]
+fn sample_catalog_is_valid_and_real() {
+    let bundle = catalog::load(&sample(), &Limits::default(), false);
+    let problems: Vec<String> = bundle
+        .problems
+        .iter()
+        .map(|p| p.localize(Lang::En))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let data = &bundle.data;
+    assert!(
+        data.products.len() >= 30,
+        "{} products",
+        data.products.len()
+    );
+    let countries: std::collections::BTreeSet<&str> =
+        data.products.iter().map(|p| p.country.as_str()).collect();
+    assert!(countries.len() >= 8, "{countries:?}");
+    let trilingual = data
+        .products
+        .iter()
+        .filter(|p| ["zh", "ru", "en"].iter().all(|l| p.name.contains_key(*l)))
+        .count();
+    assert!(
+        trilingual * 10 >= data.products.len() * 8,
+        "{trilingual} of {} in three languages",
+        data.products.len()
+    );
+    assert!(
+        data.products.iter().all(|p| !p.images.is_empty()),
+        "every product has a picture"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sample_catalog_imports_and_answers_in_three_languages() {
+    let data = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(data.path())).await.unwrap();
+    let report = showroom.import_bundle(&sample(), false).await.unwrap();
+    assert!(report.changed);
+    assert!(report.images > 0);
+
+    for (query, lang) in [
+        ("мёд", Lang::Ru),
+        ("honey", Lang::En),
+        ("蜂蜜", Lang::Zh),
+        ("hon", Lang::En),
+        ("мёда", Lang::Ru),
+    ] {
+        let ids = top_ids(&showroom, query, lang).await;
+        assert!(
+            ids.iter().take(3).all(|id| id.contains("honey")) && !ids.is_empty(),
+            "{query}: {ids:?}"
+        );
+    }
+    let ids = top_ids(&showroom, "шоколад Алёнка", Lang::Ru).await;
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("ru-alenka-milk-chocolate-100g"),
+        "{ids:?}"
+    );
+
+    // Facets count every match; a filter narrows the hits to it.
+    let all = showroom.search(request("", Lang::En)).await.unwrap();
+    assert_eq!(all.total as u32, report.products);
+    assert_eq!(all.facets.country.values().sum::<u64>(), all.total);
+    let by_country = showroom
+        .search(SearchRequest {
+            country: Some("UZ".into()),
+            ..request("", Lang::En)
+        })
+        .await
+        .unwrap();
+    assert!(by_country.total > 0 && by_country.hits.iter().all(|h| h.country == "UZ"));
+
+    // Highlights cover the whole name and mark the typed word.
+    let hit = showroom
+        .search(request("мёд", Lang::Ru))
+        .await
+        .unwrap()
+        .hits
+        .remove(0);
+    let ru = &hit.highlight["ru"];
+    assert_eq!(
+        ru.iter().map(|s| s.text.as_str()).collect::<String>(),
+        hit.name["ru"]
+    );
+    assert!(ru.iter().any(|s| s.hit));
+
+    // Product page and its thumbnail.
+    let product = showroom.product(&hit.id).await.unwrap();
+    assert!(product.image_count >= 1);
+    let jpeg = showroom
+        .product_image(&hit.id, 0, ThumbSize::Grid)
+        .await
+        .unwrap();
+    assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF]);
+    assert!(matches!(
+        showroom.product("no-such").await,
+        Err(Error::NotFound { .. })
+    ));
+
+    // The same version again changes nothing.
+    let again = showroom.import_bundle(&sample(), false).await.unwrap();
+    assert!(!again.changed);
+    showroom.close().await;
+
+    // The index is derived data: delete it and it is rebuilt from SQLite on open.
+    fs::remove_dir_all(data.path().join("index")).unwrap();
+    let reopened = Showroom::open(Config::new(data.path())).await.unwrap();
+    assert_eq!(
+        reopened.search(request("", Lang::En)).await.unwrap().total as u32,
+        report.products
+    );
+    assert!(!top_ids(&reopened, "honey", Lang::En).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn any_text_is_a_valid_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    write_small_bundle(&bundle, "1", &[HONEY, TEA]);
+    let showroom = Showroom::open(Config::new(dir.path().join("data")))
+        .await
+        .unwrap();
+    showroom.import_bundle(&bundle, false).await.unwrap();
+    let long = "мёд ".repeat(500);
+    for query in [
+        "a:(^",
+        "\"",
+        "AND OR NOT",
+        "*",
+        "honey~2",
+        "\\",
+        "+-&&||!(){}[]^~*?:/",
+        "   ",
+        &long,
+        "\u{0}",
+    ] {
+        showroom
+            .search(request(query, Lang::En))
+            .await
+            .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+    }
+    assert_eq!(top_ids(&showroom, "Алтайский", Lang::Ru).await, ["honey-1"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_bundle_is_refused_whole_and_the_old_catalog_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good");
+    write_small_bundle(&good, "1", &[HONEY, TEA]);
+    let showroom = Showroom::open(Config::new(dir.path().join("data")))
+        .await
+        .unwrap();
+    showroom.import_bundle(&good, false).await.unwrap();
+
+    let bad = dir.path().join("bad");
+    let broken_unit = TEA
+        .replace("\"unit\": \"kg\"", "\"unit\": \"bucket\"")
+        .replace("tea-1", "tea-2");
+    write_small_bundle(&bad, "2", &[HONEY, "{not json", &broken_unit, HONEY]);
+    let Err(Error::InvalidBundle(problems)) = showroom.import_bundle(&bad, false).await else {
+        panic!("the bad bundle was accepted");
+    };
+    let located: Vec<(Option<usize>, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.field.as_str()))
+        .collect();
+    assert!(located.contains(&(Some(2), "")), "{located:?}");
+    assert!(located.contains(&(Some(3), "unit")), "{located:?}");
+    assert!(
+        located.contains(&(Some(4), "id")),
+        "duplicate id: {located:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::Unit { .. }))
+    );
+    // Messages are localised.
+    let ru = problems
+        .iter()
+        .find(|p| p.line == Some(3))
+        .unwrap()
+        .localize(Lang::Ru);
+    assert!(ru.starts_with("products.jsonl:3: unit: «bucket»"), "{ru}");
+
+    // Nothing of the bad bundle arrived; the old catalog is whole.
+    assert_eq!(showroom.catalog_info().await.unwrap().version, "1");
+    assert_eq!(
+        showroom.search(request("", Lang::En)).await.unwrap().total,
+        2
+    );
+
+    // With --skip-invalid the valid rest is imported and the rest listed.
+    let report = showroom.import_bundle(&bad, true).await.unwrap();
+    assert_eq!(report.products, 1);
+    assert_eq!(report.skipped.len(), 3);
+    assert_eq!(showroom.catalog_info().await.unwrap().version, "2");
+    assert!(
+        top_ids(&showroom, "tea", Lang::En).await.is_empty(),
+        "products absent from the new version are gone"
+    );
+}
+
+#[test]
+fn format_rules_are_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("b");
+    let bad_tiers = r#"{"id": "x", "exhibitor": "bee", "category": "food", "country": "XX", "name": {"en": ""}, "unit": "kg", "hs_code": "12", "price": {"currency": "RUR", "tiers": [{"min_qty": 10, "unit_price": 1}, {"min_qty": 5, "unit_price": 0}]}, "images": ["../../etc/passwd"], "storage": "warm", "certifications": ["tasty"]}"#;
+    write_small_bundle(&bundle, "1", &[bad_tiers]);
+    fs::write(bundle.join("catalog.toml"), "format = 2\nid = \"Bad Id\"\n").unwrap();
+    let loaded = catalog::load(&bundle, &Limits::default(), false);
+    let fields: Vec<String> = loaded
+        .problems
+        .iter()
+        .map(|p| format!("{}:{}", p.file, p.field))
+        .collect();
+    for expected in [
+        "catalog.toml:format",
+        "catalog.toml:id",
+        "catalog.toml:version",
+        "products.jsonl:country",
+        "products.jsonl:name.en",
+        "products.jsonl:hs_code",
+        "products.jsonl:price.currency",
+        "products.jsonl:price.tiers[1].min_qty",
+        "products.jsonl:price.tiers[1].unit_price",
+        "products.jsonl:images[0]",
+        "products.jsonl:storage",
+        "products.jsonl:certifications[0]",
+    ] {
+        assert!(
+            fields.iter().any(|f| f == expected),
+            "{expected} not in {fields:#?}"
+        );
+    }
+
+    // A missing manifest, and a folder that is not a bundle.
+    fs::remove_file(bundle.join("catalog.toml")).unwrap();
+    let loaded = catalog::load(&bundle, &Limits::default(), false);
+    assert!(
+        loaded
+            .problems
+            .iter()
+            .any(|p| p.file == "catalog.toml" && p.kind == ProblemKind::FileMissing)
+    );
+    let loaded = catalog::load(&dir.path().join("nothing"), &Limits::default(), false);
+    assert!(matches!(
+        loaded.problems[0].kind,
+        ProblemKind::NotADirectory
+    ));
+}
+
+#[test]
+fn hostile_images_are_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("b");
+    let with_image = |id: &str, path: &str| {
+        format!(
+            r#"{{"id": "{id}", "exhibitor": "bee", "category": "food", "country": "RU", "name": {{"en": "x"}}, "unit": "kg", "images": ["{path}"]}}"#
+        )
+    };
+    let lines = [
+        with_image("not-image", "images/text.jpg"),
+        with_image("bomb", "images/bomb.png"),
+        with_image("missing", "images/none.jpg"),
+    ];
+    write_small_bundle(
+        &bundle,
+        "1",
+        &lines.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    fs::create_dir(bundle.join("images")).unwrap();
+    fs::write(bundle.join("images/text.jpg"), b"<script>alert(1)</script>").unwrap();
+    // A PNG header claiming 100000 x 100000 pixels: refused before any pixel is decoded.
+    let mut png = Vec::new();
+    png.extend_from_slice(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR");
+    png.extend_from_slice(&100_000u32.to_be_bytes());
+    png.extend_from_slice(&100_000u32.to_be_bytes());
+    png.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let crc = crc32(&png[12..]);
+    png.extend_from_slice(&crc.to_be_bytes());
+    fs::write(bundle.join("images/bomb.png"), &png).unwrap();
+
+    let loaded = catalog::load(&bundle, &Limits::default(), false);
+    let kinds: Vec<&ProblemKind> = loaded.problems.iter().map(|p| &p.kind).collect();
+    assert!(
+        kinds
+            .iter()
+            .any(|k| matches!(k, ProblemKind::ImageFormat { .. })),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.iter().any(|k| matches!(
+            k,
+            ProblemKind::ImageTooLarge { .. } | ProblemKind::ImageDecode { .. }
+        )),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|k| matches!(k, ProblemKind::ImageMissing { .. })),
+        "{kinds:?}"
+    );
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
