@@ -1,0 +1,131 @@
+//! The `showroom` binary as scripts use it: exit codes, located errors, JSON shapes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn showroom(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("the showroom binary runs")
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn import_search_and_stats_on_the_sample_catalog() {
+    let data = tempfile::tempdir().unwrap();
+    let out = showroom(
+        data.path(),
+        &["--lang", "en", "import", sample().to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("imported sco-specialty-2026"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = showroom(data.path(), &["search", "мёд", "--json", "--limit", "3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["total"].as_u64().unwrap() >= 1);
+    let hits = json["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    for key in ["id", "score", "name", "highlight"] {
+        assert!(hits[0].get(key).is_some(), "hit without {key}: {}", hits[0]);
+    }
+    assert!(json["facets"]["country"].is_object() && json["facets"]["category"].is_object());
+    assert!(json["took_ms"].is_number());
+
+    // The same JSON whatever the message language.
+    let ru = showroom(
+        data.path(),
+        &["--lang", "ru", "search", "мёд", "--json", "--limit", "3"],
+    );
+    let ru: serde_json::Value = serde_json::from_slice(&ru.stdout).unwrap();
+    assert_eq!(ru["hits"], json["hits"]);
+
+    let out = showroom(data.path(), &["catalog", "stats", "--json"]);
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(stats["products"].as_u64().unwrap() >= 30);
+    assert!(stats["per_country"].as_object().unwrap().len() >= 8);
+
+    let out = showroom(data.path(), &["--lang", "ru", "catalog", "stats"]);
+    assert!(
+        text(&out.stdout).starts_with("каталог sco-specialty-2026"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_bad_bundle_exits_non_zero_with_located_localised_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    fs::create_dir(&bundle).unwrap();
+    fs::write(bundle.join("catalog.toml"), "format = 2\n").unwrap();
+    fs::write(bundle.join("categories.toml"), "").unwrap();
+    fs::write(bundle.join("exhibitors.jsonl"), "").unwrap();
+    fs::write(bundle.join("products.jsonl"), "\n{oops\n").unwrap();
+
+    let out = showroom(
+        dir.path(),
+        &["--lang", "en", "catalog", "check", bundle.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("catalog.toml: format: format 2 is not supported"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("products.jsonl:2: -: not valid JSON"),
+        "{stdout}"
+    );
+
+    let out = showroom(
+        dir.path(),
+        &["--lang", "zh", "import", bundle.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("错误：目录包有"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = showroom(dir.path(), &["--lang", "xx", "catalog", "stats"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn the_sample_bundle_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = showroom(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "catalog",
+            "check",
+            sample().to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
