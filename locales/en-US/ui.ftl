@@ -1,0 +1,189 @@
+# Strings of the showroom's web UI (ui/). Every locale has exactly the same ids and attributes.
+
+## Header
+
+# Shown until the catalog's own title has loaded, and as the window title fallback.
+app-title = SCO Showroom
+# Autonyms on the language buttons: the same text in every locale, do not translate.
+lang-name-zh = 中文
+lang-name-ru = Русский
+lang-name-en = English
+lang-switch-label = Language
+
+## Search
+
+search-label = Search the catalog
+search-placeholder = Product, country, exhibitor…
+search-clear = Clear search
+
+## Results
+
+results-label = Products
+result-count = { $count ->
+    [one] { $count } product
+   *[other] { $count } products
+}
+results-loading = Searching…
+results-more = Show more
+
+## Facets
+
+facet-country = Country
+facet-category = Category
+facet-all = All
+filters-clear = Clear filters
+
+## Empty results
+
+empty-title = No products found
+empty-title-query = Nothing found for “{ $query }”
+empty-hint = Check the spelling, type fewer letters, or try another language: names can be searched in Chinese, Russian, English and pinyin.
+empty-hint-filters = Filters are on: clear them to see more products.
+
+## Product card
+
+card-price-from = from { $price } / { $unit }
+price-on-request = Price on request
+card-moq = MOQ { $quantity }
+tag-featured = Featured
+tag-new = New
+# Marks a product text shown in another language than the chosen one. $lang is zh, ru, en or another code.
+text-fallback = { $lang ->
+    [zh] In Chinese
+    [ru] In Russian
+    [en] In English
+   *[other] Not translated
+}
+text-fallback-title = Not yet available in English
+
+## Product page
+
+product-back = Back to results
+product-loading = Loading product…
+product-gallery = Product photos
+product-photo = Photo { $index } of { $total }
+product-photo-prev = Previous photo
+product-photo-next = Next photo
+product-no-image = No photo yet
+product-description = Description
+product-details = Details
+product-origin = Origin
+# A product's origin when the city is known.
+origin-place = { $country }, { $city }
+product-exhibitor = Exhibitor
+product-booth = Booth
+product-category = Category
+product-unit = Unit
+product-moq = Minimum order
+product-prices = Prices
+price-col-qty = Order quantity
+price-col-price = Unit price
+price-tier-qty = from { $quantity }
+price-per-unit = { $price } / { $unit }
+product-certifications = Certifications
+product-storage = Storage
+product-shelf-life = Shelf life
+product-hs-code = HS code
+product-updated = Updated
+
+shelf-life-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+shelf-life-months = { $count ->
+    [one] { $count } month
+   *[other] { $count } months
+}
+shelf-life-years = { $count ->
+    [one] { $count } year
+   *[other] { $count } years
+}
+
+## Storage
+
+storage-ambient = Room temperature
+storage-chilled = Chilled
+storage-frozen = Frozen
+
+## Certifications
+
+cert-organic = Organic
+cert-halal = Halal
+cert-kosher = Kosher
+cert-gi = Geographical indication
+cert-iso22000 = ISO 22000
+cert-haccp = HACCP
+cert-gost = GOST
+cert-eac = EAC
+cert-ccc = CCC
+cert-fairtrade = Fairtrade
+
+## Units
+# The value is the unit's name; .per is the form after "per" in a price; .count is a quantity.
+
+unit-kg = kilogram
+    .per = kg
+    .count = { $count } kg
+unit-g = gram
+    .per = g
+    .count = { $count } g
+unit-t = tonne
+    .per = t
+    .count = { $count } t
+unit-l = liter
+    .per = L
+    .count = { $count } L
+unit-ml = milliliter
+    .per = mL
+    .count = { $count } mL
+unit-piece = piece
+    .per = piece
+    .count = { $count ->
+        [one] { $count } piece
+       *[other] { $count } pieces
+    }
+unit-box = box
+    .per = box
+    .count = { $count ->
+        [one] { $count } box
+       *[other] { $count } boxes
+    }
+unit-pack = pack
+    .per = pack
+    .count = { $count ->
+        [one] { $count } pack
+       *[other] { $count } packs
+    }
+unit-bottle = bottle
+    .per = bottle
+    .count = { $count ->
+        [one] { $count } bottle
+       *[other] { $count } bottles
+    }
+unit-carton = carton
+    .per = carton
+    .count = { $count ->
+        [one] { $count } carton
+       *[other] { $count } cartons
+    }
+unit-pallet = pallet
+    .per = pallet
+    .count = { $count ->
+        [one] { $count } pallet
+       *[other] { $count } pallets
+    }
+unit-m2 = square meter
+    .per = m²
+    .count = { $count } m²
+
+## Errors (chosen by the error code, never the raw message)
+
+error-not-found = This product is no longer in the catalog.
+error-bad-request = The request could not be understood. Please change it and try again.
+error-storage = The catalog cannot be read right now. Please ask the hall staff for help.
+error-search = Search is not available right now. Please try again in a moment.
+error-internal = Something went wrong. Please try again.
+error-no-catalog = The catalog is still being loaded. Please wait a moment.
+error-invalid-bundle = The catalog could not be loaded. Please ask the hall staff for help.
+error-retry = Try again
+error-dismiss = Dismiss

@@ -1,0 +1,204 @@
+# Строки веб-интерфейса витрины (ui/). Во всех локалях одни и те же идентификаторы и атрибуты.
+
+## Header
+
+# Показывается, пока не загрузилось название каталога, и как запасной заголовок окна.
+app-title = Витрина ШОС
+# Самоназвания языков на кнопках: одинаковы во всех локалях, не переводить.
+lang-name-zh = 中文
+lang-name-ru = Русский
+lang-name-en = English
+lang-switch-label = Язык
+
+## Search
+
+search-label = Поиск по каталогу
+search-placeholder = Товар, страна, экспонент…
+search-clear = Очистить поиск
+
+## Results
+
+results-label = Товары
+result-count = { $count ->
+    [one] { $count } товар
+    [few] { $count } товара
+    [many] { $count } товаров
+   *[other] { $count } товара
+}
+results-loading = Идёт поиск…
+results-more = Показать ещё
+
+## Facets
+
+facet-country = Страна
+facet-category = Категория
+facet-all = Все
+filters-clear = Сбросить фильтры
+
+## Empty results
+
+empty-title = Ничего не найдено
+empty-title-query = По запросу «{ $query }» ничего не найдено
+empty-hint = Проверьте написание, сократите слово или попробуйте другой язык: искать можно по-русски, по-китайски, по-английски и пиньинем.
+empty-hint-filters = Включены фильтры: сбросьте их, чтобы увидеть больше товаров.
+
+## Product card
+
+card-price-from = от { $price } за { $unit }
+price-on-request = Цена по запросу
+card-moq = Мин. партия { $quantity }
+tag-featured = Рекомендуем
+tag-new = Новинка
+# Отмечает текст товара, показанный не на выбранном языке. $lang — zh, ru, en или другой код.
+text-fallback = { $lang ->
+    [zh] На китайском
+    [ru] На русском
+    [en] На английском
+   *[other] Без перевода
+}
+text-fallback-title = Перевода на русский пока нет
+
+## Product page
+
+product-back = Назад к результатам
+product-loading = Загрузка товара…
+product-gallery = Фотографии товара
+product-photo = Фото { $index } из { $total }
+product-photo-prev = Предыдущее фото
+product-photo-next = Следующее фото
+product-no-image = Фото пока нет
+product-description = Описание
+product-details = Характеристики
+product-origin = Происхождение
+# Происхождение товара, когда известен город.
+origin-place = { $country }, { $city }
+product-exhibitor = Экспонент
+product-booth = Стенд
+product-category = Категория
+product-unit = Единица
+product-moq = Минимальная партия
+product-prices = Цены
+price-col-qty = Объём заказа
+price-col-price = Цена за единицу
+price-tier-qty = от { $quantity }
+price-per-unit = { $price } за { $unit }
+product-certifications = Сертификаты
+product-storage = Хранение
+product-shelf-life = Срок годности
+product-hs-code = Код ТН ВЭД
+product-updated = Обновлено
+
+shelf-life-days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+    [many] { $count } дней
+   *[other] { $count } дня
+}
+shelf-life-months = { $count ->
+    [one] { $count } месяц
+    [few] { $count } месяца
+    [many] { $count } месяцев
+   *[other] { $count } месяца
+}
+shelf-life-years = { $count ->
+    [one] { $count } год
+    [few] { $count } года
+    [many] { $count } лет
+   *[other] { $count } года
+}
+
+## Storage
+
+storage-ambient = При комнатной температуре
+storage-chilled = В охлаждённом виде
+storage-frozen = В замороженном виде
+
+## Certifications
+
+cert-organic = Органический продукт
+cert-halal = Халяль
+cert-kosher = Кошер
+cert-gi = Географическое указание
+cert-iso22000 = ISO 22000
+cert-haccp = ХАССП
+cert-gost = ГОСТ
+cert-eac = ЕАС
+cert-ccc = CCC
+cert-fairtrade = Fairtrade
+
+## Units
+# Значение — название единицы; .per — форма после «за» в цене (винительный падеж); .count — количество.
+
+unit-kg = килограмм
+    .per = кг
+    .count = { $count } кг
+unit-g = грамм
+    .per = г
+    .count = { $count } г
+unit-t = тонна
+    .per = т
+    .count = { $count } т
+unit-l = литр
+    .per = л
+    .count = { $count } л
+unit-ml = миллилитр
+    .per = мл
+    .count = { $count } мл
+unit-piece = штука
+    .per = шт.
+    .count = { $count } шт.
+unit-box = коробка
+    .per = коробку
+    .count = { $count ->
+        [one] { $count } коробка
+        [few] { $count } коробки
+        [many] { $count } коробок
+       *[other] { $count } коробки
+    }
+unit-pack = упаковка
+    .per = упаковку
+    .count = { $count ->
+        [one] { $count } упаковка
+        [few] { $count } упаковки
+        [many] { $count } упаковок
+       *[other] { $count } упаковки
+    }
+unit-bottle = бутылка
+    .per = бутылку
+    .count = { $count ->
+        [one] { $count } бутылка
+        [few] { $count } бутылки
+        [many] { $count } бутылок
+       *[other] { $count } бутылки
+    }
+unit-carton = ящик
+    .per = ящик
+    .count = { $count ->
+        [one] { $count } ящик
+        [few] { $count } ящика
+        [many] { $count } ящиков
+       *[other] { $count } ящика
+    }
+unit-pallet = паллета
+    .per = паллету
+    .count = { $count ->
+        [one] { $count } паллета
+        [few] { $count } паллеты
+        [many] { $count } паллет
+       *[other] { $count } паллеты
+    }
+unit-m2 = квадратный метр
+    .per = м²
+    .count = { $count } м²
+
+## Errors (chosen by the error code, never the raw message)
+
+error-not-found = Этого товара больше нет в каталоге.
+error-bad-request = Запрос не удалось обработать. Измените его и попробуйте снова.
+error-storage = Каталог сейчас недоступен. Обратитесь, пожалуйста, к сотрудникам павильона.
+error-search = Поиск временно недоступен. Попробуйте ещё раз чуть позже.
+error-internal = Что-то пошло не так. Попробуйте ещё раз.
+error-no-catalog = Каталог ещё загружается. Подождите немного.
+error-invalid-bundle = Не удалось загрузить каталог. Обратитесь к сотрудникам зала.
+error-retry = Повторить
+error-dismiss = Закрыть

@@ -1,0 +1,159 @@
+# 展厅网页界面 (ui/) 的文本。所有语言文件的消息 ID 和属性完全一致。
+
+## Header
+
+# 商品目录标题加载完成前显示，也用作窗口标题的后备。
+app-title = 上合特色商品展厅
+# 语言按钮上的语言自称：各语言文件中相同，请勿翻译。
+lang-name-zh = 中文
+lang-name-ru = Русский
+lang-name-en = English
+lang-switch-label = 语言
+
+## Search
+
+search-label = 搜索商品目录
+search-placeholder = 商品、国家、参展商…
+search-clear = 清除搜索
+
+## Results
+
+results-label = 商品
+result-count = 共 { $count } 件商品
+results-loading = 正在搜索…
+results-more = 显示更多
+
+## Facets
+
+facet-country = 国家
+facet-category = 品类
+facet-all = 全部
+filters-clear = 清除筛选
+
+## Empty results
+
+empty-title = 未找到商品
+empty-title-query = 未找到与“{ $query }”相关的商品
+empty-hint = 请检查拼写、少输入几个字，或换一种语言：商品名称可用中文、俄文、英文或拼音搜索。
+empty-hint-filters = 已启用筛选条件，清除后可看到更多商品。
+
+## Product card
+
+card-price-from = { $price }/{ $unit }起
+price-on-request = 价格面议
+card-moq = 起订量 { $quantity }
+tag-featured = 推荐
+tag-new = 新品
+# 标记未以所选语言显示的商品文字。$lang 为 zh、ru、en 或其他语言代码。
+text-fallback = { $lang ->
+    [zh] 中文
+    [ru] 俄文
+    [en] 英文
+   *[other] 未翻译
+}
+text-fallback-title = 暂无中文版本
+
+## Product page
+
+product-back = 返回结果
+product-loading = 正在加载商品…
+product-gallery = 商品图片
+product-photo = 第 { $index } 张，共 { $total } 张
+product-photo-prev = 上一张
+product-photo-next = 下一张
+product-no-image = 暂无图片
+product-description = 商品介绍
+product-details = 商品信息
+product-origin = 产地
+# 已知城市时的商品产地。
+origin-place = { $country }·{ $city }
+product-exhibitor = 参展商
+product-booth = 展位
+product-category = 品类
+product-unit = 计量单位
+product-moq = 起订量
+product-prices = 价格
+price-col-qty = 订购数量
+price-col-price = 单价
+price-tier-qty = { $quantity }起
+price-per-unit = { $price }/{ $unit }
+product-certifications = 认证
+product-storage = 储存方式
+product-shelf-life = 保质期
+product-hs-code = HS 编码
+product-updated = 更新日期
+
+shelf-life-days = { $count } 天
+shelf-life-months = { $count } 个月
+shelf-life-years = { $count } 年
+
+## Storage
+
+storage-ambient = 常温
+storage-chilled = 冷藏
+storage-frozen = 冷冻
+
+## Certifications
+
+cert-organic = 有机
+cert-halal = 清真
+cert-kosher = 犹太洁食
+cert-gi = 地理标志产品
+cert-iso22000 = ISO 22000
+cert-haccp = HACCP
+cert-gost = GOST（俄罗斯国家标准）
+cert-eac = EAC（欧亚经济联盟认证）
+cert-ccc = CCC（中国强制性认证）
+cert-fairtrade = 公平贸易
+
+## Units
+# 值为单位名称；.per 用于价格中的“每…”；.count 为带数量的写法。
+
+unit-kg = 千克
+    .per = 千克
+    .count = { $count }千克
+unit-g = 克
+    .per = 克
+    .count = { $count }克
+unit-t = 吨
+    .per = 吨
+    .count = { $count }吨
+unit-l = 升
+    .per = 升
+    .count = { $count }升
+unit-ml = 毫升
+    .per = 毫升
+    .count = { $count }毫升
+unit-piece = 件
+    .per = 件
+    .count = { $count }件
+unit-box = 盒
+    .per = 盒
+    .count = { $count }盒
+unit-pack = 包
+    .per = 包
+    .count = { $count }包
+unit-bottle = 瓶
+    .per = 瓶
+    .count = { $count }瓶
+unit-carton = 箱
+    .per = 箱
+    .count = { $count }箱
+unit-pallet = 托盘
+    .per = 托盘
+    .count = { $count }托盘
+unit-m2 = 平方米
+    .per = 平方米
+    .count = { $count }平方米
+
+## Errors (chosen by the error code, never the raw message)
+
+error-not-found = 该商品已不在目录中。
+error-bad-request = 无法处理该请求，请修改后重试。
+error-storage = 目前无法读取商品目录，请联系展厅工作人员。
+error-search = 搜索暂时不可用，请稍后再试。
+error-internal = 出现问题，请重试。
+error-no-catalog = 目录仍在加载，请稍候。
+error-invalid-bundle = 无法加载目录，请联系展厅工作人员。
+error-retry = 重试
+error-dismiss = 关闭

@@ -1,0 +1,50 @@
+// HTTP transport: used when `showroom serve` serves this UI to a browser.
+import { ApiCallError, isApiError } from './error';
+import type { Transport } from './transport';
+import type { CatalogInfo, Product, SearchRequest, SearchResponse } from './types';
+
+function codeForStatus(status: number): string {
+  if (status === 404) return 'not-found';
+  if (status === 400 || status === 422) return 'bad-request';
+  return 'internal';
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    // The server cannot be reached: no code of the contract fits better.
+    throw new ApiCallError('internal', e instanceof Error ? e.message : String(e));
+  }
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    if (isApiError(body)) throw new ApiCallError(body.code, body.message);
+    throw new ApiCallError(codeForStatus(response.status), `HTTP ${response.status}`);
+  }
+  if (body === null) throw new ApiCallError('internal', 'response is not JSON');
+  return body as T;
+}
+
+function searchUrl(request: SearchRequest): string {
+  const params = new URLSearchParams({ q: request.query, lang: request.lang });
+  if (request.limit != null) params.set('limit', String(request.limit));
+  if (request.offset != null) params.set('offset', String(request.offset));
+  if (request.country != null) params.set('country', request.country);
+  if (request.category != null) params.set('category', request.category);
+  return `/api/search?${params}`;
+}
+
+const seg = encodeURIComponent;
+
+export const httpTransport: Transport = {
+  catalogInfo: () => getJson<CatalogInfo>('/api/catalog'),
+  search: (request) => getJson<SearchResponse>(searchUrl(request)),
+  product: (id) => getJson<Product>(`/api/products/${seg(id)}`),
+  mediaUrl: (productId, index, size) => `/media/product/${seg(productId)}/${index}/${size}`,
+};

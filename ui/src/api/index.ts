@@ -1,0 +1,31 @@
+// The UI's only door to the Rust core (docs/ui-api.md). Components import from here and
+// never call invoke or fetch themselves.
+import { httpTransport } from './http';
+import { tauriTransport } from './tauri';
+import type { MediaSize, Transport } from './transport';
+import type { CatalogInfo, Product, SearchRequest, SearchResponse } from './types';
+
+export type * from './types';
+export type { MediaSize } from './transport';
+export { API_ERROR_CODES, ApiCallError, isApiError, toApiError } from './error';
+
+/** True inside the Tauri window; false in a browser served by `showroom serve`. */
+export const inTauri: boolean = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+
+const transport: Transport = inTauri ? tauriTransport : httpTransport;
+
+export function catalogInfo(): Promise<CatalogInfo> {
+  return transport.catalogInfo();
+}
+
+export function search(request: SearchRequest): Promise<SearchResponse> {
+  return transport.search(request);
+}
+
+export function product(id: string): Promise<Product> {
+  return transport.product(id);
+}
+
+export function mediaUrl(productId: string, index: number, size: MediaSize): string {
+  return transport.mediaUrl(productId, index, size);
+}

@@ -1,0 +1,123 @@
+// Search-as-you-type state. Every keystroke sends a request with a sequence number; a reply is
+// applied only if no newer request's reply has been applied already, so an older answer never
+// replaces a newer one, whatever order the replies arrive in.
+import * as api from '../api';
+import type { FacetCounts, SearchHit, SearchRequest } from '../api';
+import { errors } from './errors.svelte';
+import { i18n } from './i18n.svelte';
+
+export const PAGE_SIZE = 48;
+
+/** Why a search ran: the view scrolls back to the top only for a new query or filter. */
+export type SearchReason = 'query' | 'filter' | 'lang' | 'retry' | 'start';
+
+class Search {
+  query = $state('');
+  country: string | null = $state(null);
+  category: string | null = $state(null);
+
+  hits: SearchHit[] = $state.raw([]);
+  total = $state(0);
+  facets: FacetCounts = $state.raw({ country: {}, category: {} });
+  /** The request whose reply is on screen (for "load more" and the empty message). */
+  shown: SearchRequest | null = $state.raw(null);
+  /** A request is in flight. */
+  pending = $state(false);
+  loadingMore = $state(false);
+
+  /** Called after a reply is applied, with the reason of its request. */
+  onApplied: ((reason: SearchReason) => void) | null = null;
+
+  #issued = 0;
+  #applied = 0;
+
+  get hasFilters(): boolean {
+    return this.country !== null || this.category !== null;
+  }
+
+  setQuery(query: string): void {
+    this.query = query;
+    void this.run('query');
+  }
+
+  setCountry(country: string | null): void {
+    this.country = country;
+    void this.run('filter');
+  }
+
+  setCategory(category: string | null): void {
+    this.category = category;
+    void this.run('filter');
+  }
+
+  clearFilters(): void {
+    this.country = null;
+    this.category = null;
+    void this.run('filter');
+  }
+
+  async run(reason: SearchReason): Promise<void> {
+    const seq = ++this.#issued;
+    const request: SearchRequest = {
+      query: this.query,
+      lang: i18n.lang,
+      limit: PAGE_SIZE,
+      offset: 0,
+      country: this.country,
+      category: this.category,
+    };
+    this.pending = true;
+    try {
+      const response = await api.search(request);
+      if (seq <= this.#applied) return;
+      this.#applied = seq;
+      this.hits = dedupe([], response.hits);
+      this.total = response.total;
+      this.facets = response.facets;
+      this.shown = request;
+      errors.clear('search');
+      this.onApplied?.(reason);
+    } catch (e) {
+      if (seq <= this.#applied) return;
+      this.#applied = seq;
+      errors.report('search', api.toApiError(e), () => void this.run('retry'));
+    } finally {
+      if (seq === this.#issued) this.pending = false;
+    }
+  }
+
+  /** Appends the next page of the results on screen; dropped if a newer search started. */
+  async loadMore(): Promise<void> {
+    const shown = this.shown;
+    if (!shown || this.loadingMore || this.hits.length >= this.total) return;
+    const generation = this.#issued;
+    this.loadingMore = true;
+    try {
+      const response = await api.search({ ...shown, offset: this.hits.length });
+      if (generation !== this.#issued) return;
+      this.hits = dedupe(this.hits, response.hits);
+      this.total = response.total;
+    } catch (e) {
+      if (generation === this.#issued) {
+        errors.report('search', api.toApiError(e), () => void this.loadMore());
+      }
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+}
+
+/** Keyed lists need unique ids; a catalog update between pages could repeat one. */
+function dedupe(existing: SearchHit[], more: SearchHit[]): SearchHit[] {
+  const seen = new Set(existing.map((h) => h.id));
+  const out = existing.slice();
+  for (const hit of more) {
+    if (!seen.has(hit.id)) {
+      seen.add(hit.id);
+      out.push(hit);
+    }
+  }
+  return out;
+}
+
+export const search = new Search();
