@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the showroom needs to build, run and test:
+# WebKitGTK and GTK for the Tauri window, fonts that render CJK and Cyrillic, Xvfb and
+# WebKitWebDriver for the window tests, Chromium for the browser tests.
+# Idempotent: when every package is present it installs nothing and prints one line.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config curl wget file patchelf
+  libwebkit2gtk-4.1-dev libsoup-3.0-dev libssl-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev
+  fonts-noto-cjk fonts-noto-core fonts-dejavu-core
+  xvfb xauth webkit2gtk-driver imagemagick
+  chromium
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup-system: all ${#packages[@]} system packages present"
+  exit 0
+fi
+
+echo "setup-system: installing ${missing[*]}"
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -q
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,243 @@
+//! Project tasks, run as `cargo xtask <task>` (or `./x <task>`, which first installs the
+//! system packages):
+//!
+//! - `run`: build the UI and the app, then open the app on the bundled sample catalog;
+//! - `test`: every check and test, the same as CI: formatting, clippy, the UI type check,
+//!   Rust unit, integration and CLI tests, and the real window driven under Xvfb;
+//! - `ui`: install the UI's npm packages when they changed, and build it.
+
+use std::env;
+use std::fs;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let task = env::args().nth(1).unwrap_or_default();
+    let result = match task.as_str() {
+        "run" => run_app(),
+        "test" => test(),
+        "ui" => ui(),
+        _ => Err("usage: cargo xtask <run|test|ui>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+fn cmd(program: &str, args: &[&str], dir: &Path) -> Command {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(dir);
+    command
+}
+
+fn status(mut command: Command) -> Result {
+    let shown = format!("{command:?}");
+    let status = command.status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// `npm ci` when `node_modules` is missing or older than the lock file, then the build.
+fn ui() -> Result {
+    let ui = root().join("ui");
+    let installed = ui.join("node_modules/.package-lock.json");
+    let stale = match (
+        fs::metadata(&installed),
+        fs::metadata(ui.join("package-lock.json")),
+    ) {
+        (Ok(have), Ok(want)) => have.modified().ok() < want.modified().ok(),
+        _ => true,
+    };
+    if stale {
+        step("npm ci (ui)");
+        status(cmd("npm", &["ci", "--no-audit", "--no-fund"], &ui))?;
+    }
+    step("build the UI");
+    status(cmd("npm", &["run", "build"], &ui))
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = cmd(
+        &env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+        args,
+        &root(),
+    );
+    command.env(
+        "CARGO_INCREMENTAL",
+        env::var("CARGO_INCREMENTAL").unwrap_or_else(|_| "0".into()),
+    );
+    command
+}
+
+fn run_app() -> Result {
+    ui()?;
+    step("build the app");
+    status(cargo(&["build", "-p", "sco-showroom"]))?;
+    step("start SCO Showroom");
+    if env::var_os("DISPLAY").is_none() && env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err(
+            "no display: run it in a desktop session (or under Xvfb with DISPLAY set)".into(),
+        );
+    }
+    status(cmd(
+        root()
+            .join("target/debug/sco-showroom")
+            .to_str()
+            .unwrap_or_default(),
+        &[],
+        &root(),
+    ))
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    ui()?;
+    step("UI type check");
+    status(cmd("npm", &["run", "check"], &root().join("ui")))?;
+    step("cargo fmt --check");
+    status(cargo(&["fmt", "--all", "--", "--check"]))?;
+    step("cargo clippy");
+    status(cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("Rust tests (unit, integration on real SQLite and tantivy, CLI on the built binary)");
+    status(cargo(&["test", "--workspace"]))?;
+    step("build the app");
+    status(cargo(&["build", "-p", "sco-showroom"]))?;
+    window_tests()?;
+    eprintln!(
+        "\nall checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Kills the processes it holds when dropped, also on an early error.
+struct Services(Vec<Child>);
+
+impl Drop for Services {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn wait_for_port(port: u16, what: &str) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        sleep(Duration::from_millis(200));
+    }
+    Err(format!("{what} did not listen on port {port}"))
+}
+
+fn tauri_driver() -> Result<PathBuf> {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .ok_or("no CARGO_HOME or HOME")?;
+    let path = home.join("bin/tauri-driver");
+    if !path.exists() {
+        step("cargo install tauri-driver");
+        status(cargo(&[
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            "^2",
+        ]))?;
+    }
+    Ok(path)
+}
+
+/// The real window under Xvfb, driven through tauri-driver and WebKitWebDriver.
+fn window_tests() -> Result {
+    let driver = tauri_driver()?;
+    step("end-to-end tests of the real window (Xvfb, tauri-driver, WebKitWebDriver)");
+    let data = env::temp_dir().join(format!("showroom-e2e-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&data);
+    let mut services = Services(Vec::new());
+    let display = match env::var("SHOWROOM_TEST_DISPLAY") {
+        Ok(display) => display,
+        Err(_) => {
+            let display = ":99".to_string();
+            services.0.push(
+                Command::new("Xvfb")
+                    .args([
+                        display.as_str(),
+                        "-screen",
+                        "0",
+                        "1920x1080x24",
+                        "-nolisten",
+                        "tcp",
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .map_err(|e| format!("Xvfb: {e}"))?,
+            );
+            sleep(Duration::from_millis(800));
+            display
+        }
+    };
+    services.0.push(
+        Command::new(driver)
+            .args([
+                "--port",
+                "4444",
+                "--native-driver",
+                "/usr/bin/WebKitWebDriver",
+            ])
+            .env("DISPLAY", &display)
+            // The app is started by the driver and inherits this environment.
+            .env("SHOWROOM_DATA_DIR", &data)
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("tauri-driver: {e}"))?,
+    );
+    wait_for_port(4444, "tauri-driver")?;
+    let app = root().join("target/debug/sco-showroom");
+    let mut test = cmd(
+        "node",
+        &["--test", "--test-concurrency=1", "e2e/"],
+        &root().join("ui"),
+    );
+    test.env("SHOWROOM_APP", &app)
+        .env("SHOWROOM_SCREENSHOTS", root().join("target/screenshots"))
+        .env("WEBDRIVER_URL", "http://127.0.0.1:4444");
+    let result = status(test);
+    let _ = fs::remove_dir_all(&data);
+    result
+}
