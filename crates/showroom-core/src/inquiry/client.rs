@@ -1,0 +1,466 @@
+//! The trade-platform client: one reqwest client with rustls (certificates verified
+//! against the system's roots), the system proxy, connect and total timeouts, the
+//! device's Bearer token and a User-Agent. Neither the token nor any body is ever logged.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+
+/// How long to wait between tries of one inquiry: full-jitter exponential backoff, a
+/// random wait between zero and `base * 2^(tries-1)`, capped at `max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryPolicy {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(600),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next try after `attempts` tries; `unit` is a random number in
+    /// [0, 1) (passed in so that tests can pin it).
+    pub fn delay(&self, attempts: u32, unit: f64) -> Duration {
+        let exp = attempts.saturating_sub(1).min(30);
+        let ceiling = self
+            .base
+            .saturating_mul(1u32 << exp.min(31))
+            .min(self.max)
+            .max(self.base.min(self.max));
+        ceiling.mul_f64(unit.clamp(0.0, 1.0))
+    }
+}
+
+/// How long personal data stays on the device after the platform has acknowledged the
+/// inquiry (or refused it for good).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retention {
+    /// Deleted this long after the acknowledgement; a kiosk uses `Duration::ZERO`.
+    AfterAck(Duration),
+    /// Kept until the user deletes it (desktop default).
+    Keep,
+}
+
+#[derive(Clone)]
+pub struct PlatformConfig {
+    /// Base URL, e.g. `https://trade.example.cn/` (paths `v1/...` are joined to it).
+    pub url: String,
+    /// The device's token; never logged (Debug prints it redacted).
+    pub token: String,
+    /// Total time for one request.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// `<app>/<version>`.
+    pub user_agent: String,
+    pub retry: RetryPolicy,
+    pub retention: Retention,
+    /// How many inquiries are sent at the same time.
+    pub concurrency: usize,
+}
+
+impl fmt::Debug for PlatformConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlatformConfig")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("retention", &self.retention)
+            .finish()
+    }
+}
+
+impl PlatformConfig {
+    pub fn new(url: impl Into<String>, token: impl Into<String>) -> Self {
+        PlatformConfig {
+            url: url.into(),
+            token: token.into(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: format!("sco-showroom/{}", env!("CARGO_PKG_VERSION")),
+            retry: RetryPolicy::default(),
+            retention: Retention::Keep,
+            concurrency: 4,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Platform {
+    http: reqwest::Client,
+    base: Url,
+    config: PlatformConfig,
+}
+
+impl fmt::Debug for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Platform")
+            .field("base", &self.base.as_str())
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// What one POST of an inquiry came to.
+#[derive(Debug)]
+pub(crate) enum PostOutcome {
+    /// 201 or 200 (a replay): the platform holds the inquiry.
+    Accepted(Receipt),
+    /// 400, 401, 409, 413 or 422: trying again cannot help.
+    Refused { status: u16, detail: String },
+    /// Anything else (5xx, 429, a timeout, a reset): the outcome is unknown; try again,
+    /// not before `retry_after` when the platform said so.
+    Retry {
+        detail: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Receipt {
+    pub id: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub received_at: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct StatusBody {
+    pub status: String,
+    #[serde(default)]
+    pub note: Option<crate::model::LocalizedText>,
+}
+
+/// Reads `Retry-After` as seconds or as an HTTP date, relative to `now`.
+pub(crate) fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at = OffsetDateTime::from(at);
+    Some(if at > now {
+        (at - now).unsigned_abs()
+    } else {
+        Duration::ZERO
+    })
+}
+
+/// A short, contact-free description of a failed request (no URL query, no body).
+fn describe(error: &reqwest::Error) -> String {
+    let kind = if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_body() || error.is_decode() {
+        "body"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "transport"
+    };
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(error);
+    let mut root = String::new();
+    while let Some(s) = source {
+        root = s.to_string();
+        source = s.source();
+    }
+    if root.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {root}")
+    }
+}
+
+impl Platform {
+    pub fn new(config: PlatformConfig) -> Result<Platform> {
+        let mut base = Url::parse(&config.url)
+            .map_err(|e| Error::BadRequest(format!("platform url {:?}: {e}", config.url)))?;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.token))
+            .map_err(|_| Error::BadRequest("the platform token is not a valid header".into()))?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        // reqwest uses rustls with the platform verifier (system roots) by default and
+        // reads the system proxy settings; neither is turned off here.
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(config.user_agent.clone())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| Error::Internal(format!("http client: {}", describe(&e))))?;
+        Ok(Platform { http, base, config })
+    }
+
+    pub fn config(&self) -> &PlatformConfig {
+        &self.config
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        self.base
+            .join(path)
+            .map_err(|e| Error::Internal(format!("url: {e}")))
+    }
+
+    pub async fn health(&self) -> Result<Health> {
+        let response = self
+            .http
+            .get(self.url("v1/health")?)
+            .send()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        if !response.status().is_success() {
+            return Err(Error::Platform(format!("HTTP {}", response.status())));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("health: {e}")))
+    }
+
+    /// Sends one inquiry body (exactly the stored bytes) with its Idempotency-Key.
+    pub(crate) async fn post_inquiry(
+        &self,
+        client_ref: &str,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> PostOutcome {
+        let url = match self.url("v1/inquiries") {
+            Ok(url) => url,
+            Err(e) => {
+                return PostOutcome::Retry {
+                    detail: e.to_string(),
+                    retry_after: None,
+                };
+            }
+        };
+        let sent = self
+            .http
+            .post(url)
+            .header("Idempotency-Key", client_ref)
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(body.to_string())
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(error) => {
+                return PostOutcome::Retry {
+                    detail: describe(&error),
+                    retry_after: None,
+                };
+            }
+        };
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, now));
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                return PostOutcome::Retry {
+                    detail: describe(&error),
+                    retry_after,
+                };
+            }
+        };
+        match status {
+            StatusCode::OK | StatusCode::CREATED => match serde_json::from_slice(&bytes) {
+                Ok(receipt) => PostOutcome::Accepted(receipt),
+                Err(e) => PostOutcome::Retry {
+                    detail: format!("HTTP {}: unreadable receipt: {e}", status.as_u16()),
+                    retry_after,
+                },
+            },
+            StatusCode::BAD_REQUEST
+            | StatusCode::UNAUTHORIZED
+            | StatusCode::CONFLICT
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNPROCESSABLE_ENTITY => PostOutcome::Refused {
+                status: status.as_u16(),
+                detail: problem_summary(status, &bytes),
+            },
+            _ => PostOutcome::Retry {
+                detail: format!("HTTP {}", status.as_u16()),
+                retry_after,
+            },
+        }
+    }
+
+    /// `GET /v1/inquiries/{id}`.
+    pub(crate) async fn inquiry_status(&self, id: &str) -> Result<StatusBody> {
+        let mut url = self.url("v1/inquiries/")?;
+        url.path_segments_mut()
+            .map_err(|_| Error::Internal("url cannot be a base".into()))?
+            .pop_if_empty()
+            .push(id);
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        if !response.status().is_success() {
+            return Err(Error::Platform(format!("HTTP {}", response.status())));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("status: {e}")))
+    }
+
+    /// `GET /v1/catalog`: `None` on 304, else the ETag and the NDJSON body.
+    pub(crate) async fn catalog(
+        &self,
+        since: Option<&str>,
+        etag: Option<&str>,
+    ) -> Result<Option<(Option<String>, Vec<u8>)>> {
+        let mut url = self.url("v1/catalog")?;
+        if let Some(since) = since {
+            url.query_pairs_mut().append_pair("since", since);
+        }
+        let mut request = self.http.get(url);
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        if response.status() == StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            return Err(Error::Platform(format!(
+                "catalog: HTTP {}",
+                response.status()
+            )));
+        }
+        let etag = response
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        Ok(Some((etag, bytes.to_vec())))
+    }
+
+    /// `GET /v1/media/{sha256}`; the caller checks the digest.
+    pub(crate) async fn media(&self, digest: &str) -> Result<Vec<u8>> {
+        let url = self.url(&format!("v1/media/{digest}"))?;
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        if !response.status().is_success() {
+            return Err(Error::Platform(format!(
+                "media {digest}: HTTP {}",
+                response.status()
+            )));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Error::Platform(describe(&e)))?;
+        Ok(bytes.to_vec())
+    }
+}
+
+/// `HTTP 400: invalid: buyer.email (invalid), ...` from a problem+json body: field paths
+/// and codes only, never the values.
+fn problem_summary(status: StatusCode, bytes: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Problem {
+        #[serde(default)]
+        title: Option<String>,
+        #[serde(default)]
+        errors: Vec<ProblemField>,
+    }
+    #[derive(Deserialize)]
+    struct ProblemField {
+        field: String,
+        code: String,
+    }
+    let mut out = format!("HTTP {}", status.as_u16());
+    if let Ok(problem) = serde_json::from_slice::<Problem>(bytes) {
+        if let Some(title) = problem.title {
+            out.push_str(": ");
+            out.push_str(&title);
+        }
+        let fields: Vec<String> = problem
+            .errors
+            .iter()
+            .map(|f| format!("{} ({})", f.field, f.code))
+            .collect();
+        if !fields.is_empty() {
+            out.push_str(": ");
+            out.push_str(&fields.join(", "));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(600),
+        };
+        assert_eq!(policy.delay(1, 0.999_999).as_secs(), 0);
+        assert_eq!(policy.delay(3, 1.0), Duration::from_secs(4));
+        assert_eq!(policy.delay(11, 1.0), Duration::from_secs(600));
+        assert_eq!(policy.delay(40, 1.0), Duration::from_secs(600));
+        assert_eq!(policy.delay(5, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(
+            std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_090),
+        );
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+}

@@ -1,0 +1,296 @@
+//! Order inquiries: the form's data, its validation with localised field errors, the
+//! durable outbox in SQLite, the trade-platform client that delivers it, and the catalog
+//! sync from the same platform (`trade-platform-api.md`).
+//!
+//! The facade methods are a separate `impl Showroom` block at the end of this file. Time is
+//! always passed in (`now`) so that tests control the clock; the core reads no
+//! environment: the shell or the CLI builds the [`PlatformConfig`].
+
+mod client;
+mod outbox;
+mod sync;
+mod validate;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::{Showroom, blocking};
+
+pub use client::{Health, Platform, PlatformConfig, Retention, RetryPolicy};
+pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, OutboxState};
+pub use sync::{SyncMode, SyncReport};
+pub use validate::{FieldError, FieldErrorCode, INCOTERMS, validate_inquiry};
+
+/// What the form sends: the platform's inquiry body without `client_ref`, `created_at`
+/// and `source`, which the core fills. Missing fields deserialize to empty values so that
+/// validation can name them, rather than failing as a whole.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct InquiryDraft {
+    /// The reply language.
+    #[ts(type = "Lang")]
+    pub locale: String,
+    pub items: Vec<InquiryItem>,
+    /// An Incoterms 2020 code; absent means "not sure".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub incoterm: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub destination: Option<Destination>,
+    /// `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub delivery_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub message: Option<String>,
+    pub buyer: Buyer,
+    pub consent: Consent,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct InquiryItem {
+    pub product_id: String,
+    pub quantity: f64,
+    pub unit: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub target_price: Option<Money>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Money {
+    pub amount: f64,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Destination {
+    pub country: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub place: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Buyer {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub company: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub email: Option<String>,
+    /// E.164.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub messenger: Option<Messenger>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Messenger {
+    /// `telegram`, `whatsapp`, `wechat` or `other`.
+    pub kind: String,
+    pub handle: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct Consent {
+    pub contact: bool,
+    pub text_version: String,
+}
+
+/// Where an inquiry was made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Kiosk,
+    #[default]
+    Desktop,
+    Cli,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Source {
+    pub kind: SourceKind,
+    pub device_id: String,
+    pub app_version: String,
+}
+
+/// The platform's inquiry body, exactly as sent on every try.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Inquiry {
+    pub client_ref: String,
+    pub created_at: String,
+    pub source: Source,
+    #[serde(flatten)]
+    pub draft: InquiryDraft,
+}
+
+/// The answer to a submit: queued (committed to the outbox) or invalid (nothing stored).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+// Made once per press of Send; a box would only complicate the callers' matching.
+#[allow(clippy::large_enum_variant)]
+pub enum SubmitResult {
+    Queued { entry: OutboxEntry },
+    Invalid { errors: Vec<FieldError> },
+}
+
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// RFC 3339 with the milliseconds kept (for next-attempt times).
+pub(crate) fn rfc3339_ms(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub(crate) fn unix_ms(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+pub(crate) fn from_unix_ms(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The TypeScript declarations of the inquiry types, for the UI (`docs/inquiry-types.ts`).
+pub fn typescript() -> String {
+    use ts_rs::Config;
+    fn export<T: TS>(cfg: &Config, out: &mut String) {
+        out.push_str("export ");
+        out.push_str(&T::decl(cfg));
+        out.push_str("\n\n");
+    }
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types by showroom_core::inquiry::typescript(): do not edit.\n\
+         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test inquiry bindings`.\n\
+         // `Lang` and `LocalizedText` are the ones of ui/src/api/types.ts.\n\n",
+    );
+    export::<InquiryDraft>(&cfg, &mut out);
+    export::<InquiryItem>(&cfg, &mut out);
+    export::<Money>(&cfg, &mut out);
+    export::<Destination>(&cfg, &mut out);
+    export::<Buyer>(&cfg, &mut out);
+    export::<Messenger>(&cfg, &mut out);
+    export::<Consent>(&cfg, &mut out);
+    export::<SourceKind>(&cfg, &mut out);
+    export::<Source>(&cfg, &mut out);
+    export::<FieldErrorCode>(&cfg, &mut out);
+    export::<FieldError>(&cfg, &mut out);
+    export::<OutboxState>(&cfg, &mut out);
+    export::<FailureReason>(&cfg, &mut out);
+    export::<ItemSummary>(&cfg, &mut out);
+    export::<OutboxEntry>(&cfg, &mut out);
+    export::<SubmitResult>(&cfg, &mut out);
+    out.trim_end().to_string() + "\n"
+}
+
+impl Showroom {
+    /// Validates `draft` and, when it is valid, commits it to the outbox (synchronous FULL)
+    /// with a new `client_ref` before returning: from then on it is never lost.
+    pub async fn submit_inquiry(
+        &self,
+        draft: InquiryDraft,
+        source: &Source,
+        lang: Lang,
+        now: OffsetDateTime,
+    ) -> Result<SubmitResult> {
+        let errors = validate_inquiry(&draft, lang);
+        if !errors.is_empty() {
+            return Ok(SubmitResult::Invalid { errors });
+        }
+        let inquiry = Inquiry {
+            client_ref: uuid::Uuid::new_v4().to_string(),
+            created_at: rfc3339(now),
+            source: source.clone(),
+            draft,
+        };
+        let entry = outbox::insert(self.store().pool(), &inquiry, now).await?;
+        Ok(SubmitResult::Queued { entry })
+    }
+
+    /// Every inquiry in the outbox, newest first (the buyer's history).
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        outbox::list(self.store().pool()).await
+    }
+
+    pub async fn outbox_entry(&self, client_ref: &str) -> Result<OutboxEntry> {
+        outbox::get(self.store().pool(), client_ref)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "inquiry",
+                id: client_ref.to_string(),
+            })
+    }
+
+    /// One pass of the sender: every due inquiry is tried once (several at a time), with
+    /// the same Idempotency-Key as every earlier try; then retention is applied.
+    pub async fn deliver_due(
+        &self,
+        platform: &Platform,
+        now: OffsetDateTime,
+    ) -> Result<DeliveryReport> {
+        let report = outbox::deliver_due(self.store().pool(), platform, now).await?;
+        outbox::purge_due(self.store().pool(), now).await?;
+        Ok(report)
+    }
+
+    /// When the sender should wake next: the earliest next attempt of an undelivered
+    /// inquiry, `None` when nothing is waiting.
+    pub async fn next_delivery_at(&self) -> Result<Option<OffsetDateTime>> {
+        outbox::next_due(self.store().pool()).await
+    }
+
+    /// How many inquiries are still undelivered (queued or sending).
+    pub async fn undelivered(&self) -> Result<u32> {
+        outbox::undelivered(self.store().pool()).await
+    }
+
+    /// Asks the platform for the status of each received inquiry that is not closed yet;
+    /// returns how many changed.
+    pub async fn poll_statuses(&self, platform: &Platform, now: OffsetDateTime) -> Result<u32> {
+        outbox::poll_statuses(self.store().pool(), platform, now).await
+    }
+
+    /// Deletes the personal data of every inquiry whose retention has run out, so that it
+    /// cannot be recovered from the database file or its WAL.
+    pub async fn purge_personal_data(&self, now: OffsetDateTime) -> Result<u32> {
+        outbox::purge_due(self.store().pool(), now).await
+    }
+
+    /// Pulls the platform's catalog once (delta when possible, 304 when unchanged), checks
+    /// every image against its digest and applies it atomically through `import_bundle`.
+    pub async fn sync_catalog(&self, platform: &Platform) -> Result<SyncReport> {
+        sync::sync(self, platform).await
+    }
+
+    /// Deletes sync leftovers (staging folders) in a blocking task.
+    pub(crate) async fn remove_dir_quietly(path: std::path::PathBuf) {
+        let _ = blocking(move || std::fs::remove_dir_all(path)).await;
+    }
+}

@@ -1,0 +1,506 @@
+//! The durable outbox. An inquiry is committed here (synchronous FULL) before the visitor
+//! is told "queued", and leaves the device only as the platform's acknowledgement.
+//!
+//! A try is claimed first (state `sending`, attempts + 1, and a lease: `next_attempt_at`
+//! moved past the request's timeout) so that two senders (the app and the CLI) do not send
+//! at once, and a sender killed mid-try leaves a row that is simply due again when its
+//! lease ends. The body is stored as the exact bytes sent, so every try sends the same
+//! body under the same Idempotency-Key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Row, Sqlite};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use super::client::{Platform, PostOutcome, Retention};
+use super::{Inquiry, from_unix_ms, rfc3339, rfc3339_ms, unix_ms};
+use crate::error::{Error, Result};
+use crate::model::LocalizedText;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxState {
+    Queued,
+    Sending,
+    Received,
+    Failed,
+}
+
+impl OutboxState {
+    fn parse(s: &str) -> OutboxState {
+        match s {
+            "sending" => OutboxState::Sending,
+            "received" => OutboxState::Received,
+            "failed" => OutboxState::Failed,
+            _ => OutboxState::Queued,
+        }
+    }
+}
+
+/// Why the platform refused an inquiry for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureReason {
+    Invalid,
+    Unauthorized,
+    Conflict,
+    TooLarge,
+    UnknownProduct,
+}
+
+impl FailureReason {
+    fn from_status(status: u16) -> FailureReason {
+        match status {
+            401 => FailureReason::Unauthorized,
+            409 => FailureReason::Conflict,
+            413 => FailureReason::TooLarge,
+            422 => FailureReason::UnknownProduct,
+            _ => FailureReason::Invalid,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::Invalid => "invalid",
+            FailureReason::Unauthorized => "unauthorized",
+            FailureReason::Conflict => "conflict",
+            FailureReason::TooLarge => "too-large",
+            FailureReason::UnknownProduct => "unknown-product",
+        }
+    }
+
+    fn parse(s: &str) -> Option<FailureReason> {
+        [
+            FailureReason::Invalid,
+            FailureReason::Unauthorized,
+            FailureReason::Conflict,
+            FailureReason::TooLarge,
+            FailureReason::UnknownProduct,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// What stays of an item when the personal data is gone.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, TS)]
+pub struct ItemSummary {
+    pub product_id: String,
+    pub quantity: f64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct OutboxEntry {
+    pub client_ref: String,
+    pub created_at: String,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub next_attempt_at: Option<String>,
+    /// Why the last try failed (technical, free of contact data).
+    pub last_error: Option<String>,
+    pub failure: Option<FailureReason>,
+    pub platform_id: Option<String>,
+    pub platform_status: Option<String>,
+    #[ts(type = "Record<string, string> | null")]
+    pub status_note: Option<LocalizedText>,
+    pub received_at: Option<String>,
+    pub items: Vec<ItemSummary>,
+    pub personal_data_deleted: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryReport {
+    pub attempted: u32,
+    pub delivered: u32,
+    pub retrying: u32,
+    pub failed: u32,
+}
+
+const COLUMNS: &str = "client_ref, created_at, state, attempts, next_attempt_at, last_error, \
+    failure, platform_id, platform_status, status_note, received_at, items, \
+    personal_data_deleted";
+
+fn entry(row: &SqliteRow) -> Result<OutboxEntry> {
+    let state = OutboxState::parse(row.get::<&str, _>("state"));
+    let pending = matches!(state, OutboxState::Queued | OutboxState::Sending);
+    Ok(OutboxEntry {
+        client_ref: row.get("client_ref"),
+        created_at: row.get("created_at"),
+        state,
+        attempts: row.get::<i64, _>("attempts") as u32,
+        next_attempt_at: pending
+            .then(|| rfc3339_ms(from_unix_ms(row.get::<i64, _>("next_attempt_at")))),
+        last_error: row.get("last_error"),
+        failure: row
+            .get::<Option<&str>, _>("failure")
+            .and_then(FailureReason::parse),
+        platform_id: row.get("platform_id"),
+        platform_status: row.get("platform_status"),
+        status_note: row
+            .get::<Option<&str>, _>("status_note")
+            .and_then(|s| serde_json::from_str(s).ok()),
+        received_at: row.get("received_at"),
+        items: serde_json::from_str(row.get::<&str, _>("items"))
+            .map_err(|e| Error::Internal(format!("stored items: {e}")))?,
+        personal_data_deleted: row.get::<i64, _>("personal_data_deleted") != 0,
+    })
+}
+
+/// A connection for writing outbox rows: synchronous FULL (committed means on the disk,
+/// even through a power loss) and `secure_delete` (every update of a row overwrites the
+/// bytes of its old copy, so no earlier version of the personal data is left in a page's
+/// free space). The pool's other connections keep the store's settings.
+struct Durable(PoolConnection<Sqlite>);
+
+impl Durable {
+    async fn acquire(pool: &SqlitePool) -> Result<Durable> {
+        let mut conn = pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("PRAGMA secure_delete = ON")
+            .execute(&mut *conn)
+            .await?;
+        Ok(Durable(conn))
+    }
+
+    async fn release(mut self) -> Result<()> {
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *self.0)
+            .await?;
+        sqlx::query("PRAGMA secure_delete = OFF")
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn insert(
+    pool: &SqlitePool,
+    inquiry: &Inquiry,
+    now: OffsetDateTime,
+) -> Result<OutboxEntry> {
+    let body = serde_json::to_string(inquiry).map_err(|e| Error::Internal(e.to_string()))?;
+    let items: Vec<ItemSummary> = inquiry
+        .draft
+        .items
+        .iter()
+        .map(|i| ItemSummary {
+            product_id: i.product_id.clone(),
+            quantity: i.quantity,
+            unit: i.unit.clone(),
+        })
+        .collect();
+    let items = serde_json::to_string(&items).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut conn = Durable::acquire(pool).await?;
+    sqlx::query(
+        "INSERT INTO outbox (client_ref, created_at, body, items, state, attempts, \
+         next_attempt_at) VALUES (?, ?, ?, ?, 'queued', 0, ?)",
+    )
+    .bind(&inquiry.client_ref)
+    .bind(&inquiry.created_at)
+    .bind(&body)
+    .bind(&items)
+    .bind(unix_ms(now))
+    .execute(&mut *conn.0)
+    .await?;
+    conn.release().await?;
+    get(pool, &inquiry.client_ref)
+        .await?
+        .ok_or_else(|| Error::Internal("inserted inquiry vanished".into()))
+}
+
+pub(crate) async fn get(pool: &SqlitePool, client_ref: &str) -> Result<Option<OutboxEntry>> {
+    let sql = format!("SELECT {COLUMNS} FROM outbox WHERE client_ref = ?");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(client_ref)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(entry)
+        .transpose()
+}
+
+pub(crate) async fn list(pool: &SqlitePool) -> Result<Vec<OutboxEntry>> {
+    let sql = format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, rowid DESC");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(entry)
+        .collect()
+}
+
+pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<OffsetDateTime>> {
+    let row = sqlx::query(
+        "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued', 'sending')",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(row.get::<Option<i64>, _>("t").map(from_unix_ms))
+}
+
+pub(crate) async fn undelivered(pool: &SqlitePool) -> Result<u32> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending')")
+        .fetch_one(pool)
+        .await?;
+    Ok(row.get::<i64, _>("n") as u32)
+}
+
+/// Claims one due try: only one sender wins it. Returns the body and the attempt number.
+async fn claim(
+    pool: &SqlitePool,
+    client_ref: &str,
+    now: OffsetDateTime,
+    lease: Duration,
+) -> Result<Option<(String, u32)>> {
+    let mut conn = Durable::acquire(pool).await?;
+    let row = sqlx::query(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? \
+         WHERE client_ref = ? AND state IN ('queued', 'sending') AND next_attempt_at <= ? \
+         AND body IS NOT NULL RETURNING body, attempts",
+    )
+    .bind(unix_ms(now + lease))
+    .bind(client_ref)
+    .bind(unix_ms(now))
+    .fetch_optional(&mut *conn.0)
+    .await?;
+    conn.release().await?;
+    Ok(row.map(|r| (r.get("body"), r.get::<i64, _>("attempts") as u32)))
+}
+
+fn purge_at(retention: Retention, now: OffsetDateTime) -> Option<i64> {
+    match retention {
+        Retention::AfterAck(after) => Some(unix_ms(now + after)),
+        Retention::Keep => None,
+    }
+}
+
+/// Records what one try came to, durably.
+async fn record(
+    pool: &SqlitePool,
+    client_ref: &str,
+    attempts: u32,
+    outcome: PostOutcome,
+    platform: &Platform,
+    now: OffsetDateTime,
+    report: &mut DeliveryReport,
+) -> Result<()> {
+    let mut conn = Durable::acquire(pool).await?;
+    let retention = platform.config().retention;
+    match outcome {
+        PostOutcome::Accepted(receipt) => {
+            report.delivered += 1;
+            sqlx::query(
+                "UPDATE outbox SET state = 'received', platform_id = ?, platform_status = ?, \
+                 received_at = ?, last_error = NULL, failure = NULL, purge_at = ? \
+                 WHERE client_ref = ?",
+            )
+            .bind(&receipt.id)
+            .bind(receipt.status.as_deref().unwrap_or("received"))
+            .bind(receipt.received_at.unwrap_or_else(|| rfc3339(now)))
+            .bind(purge_at(retention, now))
+            .bind(client_ref)
+            .execute(&mut *conn.0)
+            .await?;
+        }
+        PostOutcome::Refused { status, detail } => {
+            report.failed += 1;
+            tracing::warn!(status, attempts, "the platform refused an inquiry for good");
+            sqlx::query(
+                "UPDATE outbox SET state = 'failed', failure = ?, last_error = ?, purge_at = ? \
+                 WHERE client_ref = ?",
+            )
+            .bind(FailureReason::from_status(status).as_str())
+            .bind(&detail)
+            .bind(purge_at(retention, now))
+            .bind(client_ref)
+            .execute(&mut *conn.0)
+            .await?;
+        }
+        PostOutcome::Retry {
+            detail,
+            retry_after,
+        } => {
+            report.retrying += 1;
+            let backoff = platform.config().retry.delay(attempts, fastrand::f64());
+            // The platform's Retry-After is a floor; a day is the most it is believed.
+            let wait = retry_after
+                .map(|r| r.min(Duration::from_secs(86_400)).max(backoff))
+                .unwrap_or(backoff);
+            tracing::info!(attempts, wait_ms = wait.as_millis() as u64, %detail, "inquiry will be retried");
+            sqlx::query(
+                "UPDATE outbox SET state = 'queued', next_attempt_at = ?, last_error = ? \
+                 WHERE client_ref = ? AND state = 'sending'",
+            )
+            .bind(unix_ms(now + wait))
+            .bind(&detail)
+            .bind(client_ref)
+            .execute(&mut *conn.0)
+            .await?;
+        }
+    }
+    conn.release().await
+}
+
+pub(crate) async fn deliver_due(
+    pool: &SqlitePool,
+    platform: &Platform,
+    now: OffsetDateTime,
+) -> Result<DeliveryReport> {
+    let due: Vec<String> = sqlx::query(
+        "SELECT client_ref FROM outbox WHERE state IN ('queued', 'sending') \
+         AND next_attempt_at <= ? AND body IS NOT NULL ORDER BY next_attempt_at, rowid",
+    )
+    .bind(unix_ms(now))
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| r.get("client_ref"))
+    .collect();
+    let lease = platform.config().timeout + Duration::from_secs(1);
+    let limit = Arc::new(tokio::sync::Semaphore::new(
+        platform.config().concurrency.max(1),
+    ));
+    let mut tasks = tokio::task::JoinSet::new();
+    for client_ref in due {
+        let permit = Arc::clone(&limit)
+            .acquire_owned()
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let pool = pool.clone();
+        let platform = platform.clone();
+        tasks.spawn(async move {
+            let _permit = permit;
+            let mut report = DeliveryReport::default();
+            let Some((body, attempts)) = claim(&pool, &client_ref, now, lease).await? else {
+                return Ok(report);
+            };
+            report.attempted += 1;
+            let outcome = platform.post_inquiry(&client_ref, &body, now).await;
+            record(
+                &pool,
+                &client_ref,
+                attempts,
+                outcome,
+                &platform,
+                now,
+                &mut report,
+            )
+            .await?;
+            Ok::<_, Error>(report)
+        });
+    }
+    let mut total = DeliveryReport::default();
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined.map_err(|e| Error::Internal(format!("sender: {e}")))? {
+            Ok(r) => {
+                total.attempted += r.attempted;
+                total.delivered += r.delivered;
+                total.retrying += r.retrying;
+                total.failed += r.failed;
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(total),
+    }
+}
+
+pub(crate) async fn poll_statuses(
+    pool: &SqlitePool,
+    platform: &Platform,
+    now: OffsetDateTime,
+) -> Result<u32> {
+    let rows = sqlx::query(
+        "SELECT client_ref, platform_id, platform_status, status_note FROM outbox \
+         WHERE state = 'received' AND platform_id IS NOT NULL \
+         AND COALESCE(platform_status, '') NOT IN ('closed', 'rejected')",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut changed = 0;
+    for row in rows {
+        let id: String = row.get("platform_id");
+        let status = platform.inquiry_status(&id).await?;
+        let note = status
+            .note
+            .as_ref()
+            .and_then(|n| serde_json::to_string(n).ok());
+        let old_status: Option<String> = row.get("platform_status");
+        let old_note: Option<String> = row.get("status_note");
+        if old_status.as_deref() != Some(status.status.as_str()) || old_note != note {
+            changed += 1;
+        }
+        let mut conn = Durable::acquire(pool).await?;
+        sqlx::query(
+            "UPDATE outbox SET platform_status = ?, status_note = ?, status_checked_at = ? \
+             WHERE client_ref = ?",
+        )
+        .bind(&status.status)
+        .bind(note)
+        .bind(unix_ms(now))
+        .bind(row.get::<&str, _>("client_ref"))
+        .execute(&mut *conn.0)
+        .await?;
+        conn.release().await?;
+    }
+    Ok(changed)
+}
+
+/// Deletes the body (all personal data) of every inquiry whose retention has run out.
+/// `secure_delete` overwrites the freed bytes in the database file, and a TRUNCATE
+/// checkpoint moves the new pages in and empties the WAL, so the old bytes are in neither.
+pub(crate) async fn purge_due(pool: &SqlitePool, now: OffsetDateTime) -> Result<u32> {
+    let due = sqlx::query(
+        "SELECT COUNT(*) AS n FROM outbox WHERE body IS NOT NULL AND purge_at IS NOT NULL \
+         AND purge_at <= ? AND state IN ('received', 'failed')",
+    )
+    .bind(unix_ms(now))
+    .fetch_one(pool)
+    .await?
+    .get::<i64, _>("n");
+    if due == 0 {
+        return Ok(0);
+    }
+    let mut conn = Durable::acquire(pool).await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET body = NULL, personal_data_deleted = 1 WHERE body IS NOT NULL \
+         AND purge_at IS NOT NULL AND purge_at <= ? AND state IN ('received', 'failed')",
+    )
+    .bind(unix_ms(now))
+    .execute(&mut *conn.0)
+    .await?
+    .rows_affected() as u32;
+    checkpoint(&mut conn.0).await?;
+    conn.release().await?;
+    tracing::info!(count = done, "personal data deleted");
+    Ok(done)
+}
+
+/// A TRUNCATE checkpoint; a reader holding an old snapshot makes it report "busy", so it
+/// is tried a few times before giving up (the next purge tries again).
+async fn checkpoint(conn: &mut PoolConnection<Sqlite>) -> Result<()> {
+    for _ in 0..50 {
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut **conn)
+            .await?;
+        if row.get::<i64, _>(0) == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tracing::warn!("the WAL could not be checkpointed yet");
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Inquiry validation in every language, and the outbox refusing what is invalid; the
+//! inquiry types' TypeScript text is generated and fresh.
+
+use std::path::Path;
+
+use showroom_core::inquiry::{
+    Buyer, Consent, FieldErrorCode, InquiryDraft, InquiryItem, Messenger, Money, Source,
+    SourceKind, SubmitResult, validate_inquiry,
+};
+use showroom_core::{Config, Lang, Showroom};
+use time::OffsetDateTime;
+
+fn valid() -> InquiryDraft {
+    InquiryDraft {
+        locale: "zh".into(),
+        items: vec![InquiryItem {
+            product_id: "ru-altai-mountain-honey-1kg".into(),
+            quantity: 500.0,
+            unit: "kg".into(),
+            target_price: None,
+        }],
+        buyer: Buyer {
+            name: "王伟".into(),
+            messenger: Some(Messenger {
+                kind: "wechat".into(),
+                handle: "wangwei_qd".into(),
+            }),
+            ..Default::default()
+        },
+        consent: Consent {
+            contact: true,
+            text_version: "2026-11".into(),
+        },
+        ..Default::default()
+    }
+}
+
+fn invalid() -> InquiryDraft {
+    let mut d = valid();
+    d.items[0].quantity = 0.0;
+    d.items[0].unit = "barrel".into();
+    d.items[0].target_price = Some(Money {
+        amount: 10.0,
+        currency: "XYZ".into(),
+    });
+    d.incoterm = Some("FOO".into());
+    d.delivery_by = Some("2027-02-30".into());
+    d.message = Some("я".repeat(4001));
+    d.buyer = Buyer {
+        name: "  ".into(),
+        email: Some("not-an-address".into()),
+        phone: Some("8 701 123".into()),
+        ..Default::default()
+    };
+    d.consent.contact = false;
+    d
+}
+
+#[test]
+fn a_valid_inquiry_has_no_errors() {
+    assert_eq!(validate_inquiry(&valid(), Lang::En), vec![]);
+}
+
+#[test]
+fn every_field_error_is_named_and_said_in_each_language() {
+    let expected = [
+        ("items[0].quantity", FieldErrorCode::NotPositive),
+        ("items[0].unit", FieldErrorCode::UnknownUnit),
+        (
+            "items[0].target_price.currency",
+            FieldErrorCode::UnknownCurrency,
+        ),
+        ("incoterm", FieldErrorCode::UnknownIncoterm),
+        ("delivery_by", FieldErrorCode::Invalid),
+        ("message", FieldErrorCode::TooLong),
+        ("buyer.name", FieldErrorCode::Required),
+        ("buyer.email", FieldErrorCode::Invalid),
+        ("buyer.phone", FieldErrorCode::Invalid),
+        ("consent.contact", FieldErrorCode::ConsentRequired),
+    ];
+    let messages = [
+        (
+            Lang::En,
+            "At most 4000 characters",
+            "Tick the box to agree to be contacted about this inquiry",
+            "This field is required",
+        ),
+        (
+            Lang::Ru,
+            "Не более 4000 символов",
+            "Отметьте согласие на то, чтобы с вами связались по этому запросу",
+            "Заполните это поле",
+        ),
+        (
+            Lang::Zh,
+            "最多 4000 个字符",
+            "请勾选同意我们就此询价与您联系",
+            "此项为必填项",
+        ),
+    ];
+    for (lang, too_long, consent, required) in messages {
+        let errors = validate_inquiry(&invalid(), lang);
+        let got: Vec<(&str, FieldErrorCode)> =
+            errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(got, expected, "{lang:?}");
+        let say = |field: &str| {
+            errors
+                .iter()
+                .find(|e| e.field == field)
+                .unwrap()
+                .message
+                .replace(['\u{a0}', '\u{202f}'], " ")
+        };
+        assert_eq!(say("message"), too_long, "{lang:?}");
+        assert_eq!(say("consent.contact"), consent, "{lang:?}");
+        assert_eq!(say("buyer.name"), required, "{lang:?}");
+    }
+}
+
+#[test]
+fn russian_limits_use_plural_forms() {
+    let mut d = valid();
+    d.items = (0..51).map(|_| valid().items[0].clone()).collect();
+    let errors = validate_inquiry(&d, Lang::Ru);
+    assert_eq!(errors[0].field, "items");
+    assert_eq!(errors[0].message, "В одном запросе не более 50 товаров");
+    d.items.clear();
+    assert_eq!(
+        validate_inquiry(&d, Lang::Ru)[0].message,
+        "Добавьте хотя бы один товар"
+    );
+}
+
+#[test]
+fn a_contact_is_required() {
+    let mut d = valid();
+    d.buyer.messenger = None;
+    let errors = validate_inquiry(&d, Lang::Ru);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].field, "buyer");
+    assert_eq!(errors[0].code, FieldErrorCode::ContactRequired);
+    assert_eq!(
+        errors[0].message,
+        "Укажите хотя бы один способ связи: эл. почту, телефон или мессенджер"
+    );
+}
+
+#[test]
+fn null_means_absent_and_missing_fields_are_named() {
+    let d: InquiryDraft = serde_json::from_str(
+        r#"{"locale": "en", "items": [{"product_id": "x-1", "quantity": 2, "unit": "box", "target_price": null}],
+            "incoterm": null, "buyer": {"name": "Ann", "phone": "+8613800138000", "email": null},
+            "consent": {"contact": true, "text_version": "2026-11"}}"#,
+    )
+    .unwrap();
+    assert_eq!(validate_inquiry(&d, Lang::En), vec![]);
+    let empty: InquiryDraft = serde_json::from_str("{}").unwrap();
+    let fields: Vec<String> = validate_inquiry(&empty, Lang::En)
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "locale",
+            "items",
+            "buyer.name",
+            "buyer",
+            "consent.contact",
+            "consent.text_version"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn nothing_invalid_is_queued() {
+    let dir = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(dir.path())).await.unwrap();
+    let source = Source {
+        kind: SourceKind::Kiosk,
+        device_id: "k1".into(),
+        app_version: "0.1.0".into(),
+    };
+    for lang in Lang::ALL {
+        let result = showroom
+            .submit_inquiry(invalid(), &source, lang, OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        assert!(matches!(result, SubmitResult::Invalid { errors } if errors.len() == 10));
+    }
+    assert!(showroom.outbox().await.unwrap().is_empty());
+    let SubmitResult::Queued { entry } = showroom
+        .submit_inquiry(valid(), &source, Lang::Zh, OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+    else {
+        panic!("valid inquiry refused")
+    };
+    assert_eq!(entry.client_ref.len(), 36);
+    assert_eq!(entry.attempts, 0);
+    let listed = showroom.outbox().await.unwrap();
+    assert_eq!(listed, vec![entry]);
+    showroom.close().await;
+}
+
+#[test]
+fn inquiry_bindings_are_fresh() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/inquiry-types.ts");
+    let generated = showroom_core::inquiry::typescript();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/inquiry-types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test inquiry`\n\n{generated}"
+    );
+}
