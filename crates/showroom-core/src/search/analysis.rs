@@ -8,12 +8,14 @@ use tantivy::tokenizer::{
 use tantivy_jieba::JiebaTokenizer;
 
 /// Bump on any change to the schema or to an analyzer.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 5;
 
 pub const ZH: &str = "zh_v1";
 pub const RU: &str = "ru_v1";
 pub const EN: &str = "en_v1";
 pub const PREFIX: &str = "prefix_v1";
+pub const WORDS: &str = "words_v1";
+pub const ZH_GRAM: &str = "zhgram_v1";
 
 /// Longest prefix indexed for search-as-you-type; longer query words are cut to it.
 pub const MAX_PREFIX_CHARS: usize = 20;
@@ -25,6 +27,8 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(RU, stemmed(Language::Russian));
     manager.register(EN, stemmed(Language::English));
     manager.register(PREFIX, TextAnalyzer::from(PrefixTokenizer));
+    manager.register(WORDS, TextAnalyzer::from(WordTokenizer));
+    manager.register(ZH_GRAM, TextAnalyzer::from(GramTokenizer));
 }
 
 pub fn zh_analyzer() -> TextAnalyzer {
@@ -150,7 +154,8 @@ impl Tokenizer for PrefixTokenizer {
     }
 }
 
-/// jieba segmentation (search mode) with punctuation dropped and Latin letters folded.
+/// jieba segmentation (search mode) of the text read as simplified Chinese, with
+/// punctuation dropped and Latin letters folded.
 #[derive(Clone)]
 pub struct ZhTokenizer {
     jieba: JiebaTokenizer,
@@ -159,7 +164,10 @@ pub struct ZhTokenizer {
 impl Tokenizer for ZhTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut stream = self.jieba.token_stream(text);
+        // Traditional and simplified characters are the same width in UTF-8, so offsets
+        // into the simplified text are offsets into the original.
+        let simplified = super::translit::simplify(text);
+        let mut stream = self.jieba.token_stream(&simplified);
         let mut tokens = Vec::new();
         while let Some(t) = stream.next() {
             if t.text.chars().any(char::is_alphanumeric) {
@@ -170,6 +178,41 @@ impl Tokenizer for ZhTokenizer {
         }
         VecTokenStream { tokens, next: 0 }
     }
+}
+
+/// Single characters and bigrams of every CJK run (simplified), for recall where jieba
+/// segments a name differently from the query.
+#[derive(Clone)]
+pub struct GramTokenizer;
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        for (from, to) in words(text) {
+            let run = &text[from..to];
+            if !run.chars().any(is_cjk) {
+                continue;
+            }
+            let chars: Vec<char> = super::translit::simplify(run).chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                tokens.push(token(c.to_string(), from, to, tokens.len()));
+                if let Some(next) = chars.get(i + 1) {
+                    tokens.push(token(format!("{c}{next}"), from, to, tokens.len()));
+                }
+            }
+        }
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The query-side grams of a CJK run: its bigrams, or the character itself when alone.
+pub fn query_grams(run: &str) -> Vec<String> {
+    let chars: Vec<char> = super::translit::simplify(run).chars().collect();
+    if chars.len() == 1 {
+        return vec![chars[0].to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
 }
 
 /// The token texts `analyzer` makes of `text`.

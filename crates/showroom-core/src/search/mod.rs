@@ -1,37 +1,62 @@
 //! The full-text catalog: one struct owns the tantivy index, its reader and its field
 //! handles. The index is derived data: built from a catalog into a new folder, and
 //! rebuilt from SQLite whenever it is missing, broken or of another schema version.
+//!
+//! A query is plain text, never syntax. It is planned in stages: every word required
+//! (as typed, as a prefix, stemmed, segmented, in pinyin or transliterated, with typos
+//! tolerated by word length); if nothing matches, the same keys read in the other
+//! keyboard layout; if still nothing, any word.
 
 pub mod analysis;
+pub mod concepts;
 mod highlight;
 mod places;
+pub mod translit;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::collector::{Count, FacetCollector, FacetCounts as TantivyFacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{
-    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::model::{CatalogData, LocalizedText, Price};
+use crate::model::{CatalogData, LocalizedText, Price, Product, pick};
 
 pub use highlight::HighlightSpan;
 
 /// Queries longer than this are cut: nobody types more, and it bounds the work.
 pub const MAX_QUERY_CHARS: usize = 200;
+/// At most this many words of a query are used.
+pub const MAX_QUERY_WORDS: usize = 12;
 pub const MAX_LIMIT: usize = 200;
 const DEFAULT_LIMIT: usize = 24;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    /// Lowest first price; only products priced in the request's `currency`.
+    PriceAsc,
+    PriceDesc,
+    Newest,
+}
 
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 pub struct SearchRequest {
@@ -51,6 +76,34 @@ pub struct SearchRequest {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub category: Option<String>,
+    /// A city facet key (as returned in `facets.city`).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub city: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub certification: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub storage: Option<String>,
+    /// Prices are compared only within one currency: with a price filter or a price sort,
+    /// only products priced in this currency are listed.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub price_min: Option<f64>,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub price_max: Option<f64>,
+    /// Only products whose minimum order is at most this (in the product's unit).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub moq_max: Option<f64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub sort: Option<SortOrder>,
 }
 
 /// What a result card needs, stored in the index so a keystroke never touches SQLite.
@@ -88,10 +141,29 @@ pub struct SearchHit {
     pub tags: Vec<String>,
 }
 
+/// Counts over all matches (not only the page shown).
 #[derive(Clone, Debug, Default, Serialize, TS)]
 pub struct FacetCounts {
     pub country: BTreeMap<String, u64>,
     pub category: BTreeMap<String, u64>,
+    pub city: BTreeMap<String, u64>,
+    pub certification: BTreeMap<String, u64>,
+    pub storage: BTreeMap<String, u64>,
+    /// The names of the cities in `city`, by key.
+    #[ts(type = "Record<string, Record<string, string>>")]
+    pub city_names: BTreeMap<String, LocalizedText>,
+}
+
+/// How the query was read when it was not read as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryReading {
+    /// Every word matched.
+    AsTyped,
+    /// Nothing matched as typed; the keys were read in the other keyboard layout.
+    OtherLayout,
+    /// Nothing matched with every word; these results match some of the words.
+    SomeWords,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -100,6 +172,9 @@ pub struct SearchResponse {
     pub hits: Vec<SearchHit>,
     pub facets: FacetCounts,
     pub took_ms: f64,
+    pub reading: QueryReading,
+    /// The text actually searched, when it differs from the query (the other layout).
+    pub corrected: Option<String>,
 }
 
 /// Written beside the index: what made it.
@@ -109,6 +184,7 @@ struct IndexMeta {
     catalog_version: String,
     /// Categories that have children: their children are counted as facets too.
     parent_categories: Vec<String>,
+    city_names: BTreeMap<String, LocalizedText>,
 }
 
 const META_FILE: &str = "showroom-index.json";
@@ -120,8 +196,19 @@ struct Fields {
     name: [Field; 3],
     text: [Field; 3],
     prefix: Field,
+    /// Prefixes of the forms typed on another keyboard: pinyin, Cyrillic in Latin.
+    alt: Field,
+    words: Field,
+    zh_gram: Field,
     country: Field,
     category: Field,
+    city: Field,
+    certification: Field,
+    storage: Field,
+    currency: Field,
+    price: Field,
+    moq: Field,
+    updated: Field,
     order: Field,
 }
 
@@ -129,17 +216,16 @@ const LANGS: [Lang; 3] = [Lang::Zh, Lang::Ru, Lang::En];
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tokenizer: &str, stored: bool| {
-        let options = TextOptions::default().set_indexing_options(
+    let text = |tokenizer: &str, positions: bool| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        if stored {
-            options.set_stored()
-        } else {
-            options
-        }
+                .set_index_option(if positions {
+                    IndexRecordOption::WithFreqsAndPositions
+                } else {
+                    IndexRecordOption::WithFreqs
+                }),
+        )
     };
     let tokenizers = [analysis::ZH, analysis::RU, analysis::EN];
     let fields = Fields {
@@ -157,19 +243,31 @@ fn schema() -> (Schema, Fields) {
                 text(tokenizers[i], false),
             )
         }),
-        prefix: b.add_text_field(
-            "prefix",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analysis::PREFIX)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        prefix: b.add_text_field("prefix", text(analysis::PREFIX, false)),
+        alt: b.add_text_field("alt", text(analysis::PREFIX, false)),
+        words: b.add_text_field("words", text(analysis::WORDS, false)),
+        zh_gram: b.add_text_field("zh_gram", text(analysis::ZH_GRAM, false)),
         country: b.add_facet_field("country", FacetOptions::default()),
         category: b.add_facet_field("category", FacetOptions::default()),
+        city: b.add_facet_field("city", FacetOptions::default()),
+        certification: b.add_facet_field("certification", FacetOptions::default()),
+        storage: b.add_facet_field("storage", FacetOptions::default()),
+        currency: b.add_facet_field("currency", FacetOptions::default()),
+        price: b.add_f64_field("price", INDEXED | FAST),
+        moq: b.add_f64_field("moq", INDEXED | FAST),
+        updated: b.add_i64_field("updated", FAST),
         order: b.add_u64_field("order", FAST),
     };
     (b.build(), fields)
+}
+
+/// The key a city is counted and filtered under: its English name, else the first.
+fn city_key(city: &LocalizedText) -> Option<String> {
+    pick(city, Lang::En).map(|(_, name)| name.replace('/', " "))
+}
+
+fn facet(path: &str) -> Facet {
+    Facet::from_path(path.split('/').filter(|s| !s.is_empty()))
 }
 
 pub struct SearchIndex {
@@ -178,6 +276,147 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     meta: IndexMeta,
+}
+
+/// Search text of one product in each language, and the extra forms for typing.
+struct ProductText {
+    text: [String; 3],
+    prefix: String,
+    alt: String,
+    words: String,
+    zh_gram: String,
+}
+
+fn product_text(
+    p: &Product,
+    categories: &HashMap<&str, &LocalizedText>,
+    exhibitor_name: Option<&LocalizedText>,
+    exhibitor_city: Option<&LocalizedText>,
+    zh: &mut TextAnalyzer,
+) -> ProductText {
+    let mut text: [String; 3] = Default::default();
+    let mut prefix = String::new();
+    let mut alt = String::new();
+    let mut words = String::new();
+    let mut zh_gram = String::new();
+    let push = |out: &mut String, part: &str| {
+        out.push_str(part);
+        out.push('\n');
+    };
+    for (i, lang) in LANGS.iter().enumerate() {
+        let code = lang.code();
+        let mut parts = Vec::<&str>::new();
+        parts.extend(text_of(&p.description, code));
+        if let Some(keywords) = p.keywords.as_ref().and_then(|k| k.get(code)) {
+            parts.extend(keywords.iter().map(String::as_str));
+        }
+        parts.extend(text_of(&p.city, code));
+        let mut path = p.category.as_str();
+        loop {
+            parts.extend(
+                categories
+                    .get(path)
+                    .and_then(|n| n.get(code))
+                    .map(String::as_str),
+            );
+            match path.rsplit_once('/') {
+                Some((parent, _)) => path = parent,
+                None => break,
+            }
+        }
+        parts.extend(exhibitor_name.and_then(|n| n.get(code)).map(String::as_str));
+        if p.city.is_none() {
+            parts.extend(exhibitor_city.and_then(|c| c.get(code)).map(String::as_str));
+        }
+        parts.extend(places::country_name(&p.country, code));
+        text[i] = parts.join("\n");
+    }
+    // Typing forms: names (every language, also those the UI does not show), keywords,
+    // places and category names; descriptions are too long to type-match well.
+    let mut typed = Vec::<&str>::new();
+    typed.extend(p.name.values().map(String::as_str));
+    if let Some(keywords) = &p.keywords {
+        typed.extend(keywords.values().flatten().map(String::as_str));
+    }
+    for city in [p.city.as_ref(), exhibitor_city].into_iter().flatten() {
+        typed.extend(city.values().map(String::as_str));
+    }
+    let mut path = p.category.as_str();
+    loop {
+        typed.extend(
+            categories
+                .get(path)
+                .into_iter()
+                .flat_map(|n| n.values())
+                .map(String::as_str),
+        );
+        match path.rsplit_once('/') {
+            Some((parent, _)) => path = parent,
+            None => break,
+        }
+    }
+    for lang in LANGS {
+        typed.extend(places::country_name(&p.country, lang.code()));
+    }
+    // Kinds of goods the product's own names, keywords and categories mention, named in
+    // every language (see concepts.rs).
+    let own = |code: &str| -> Vec<&str> {
+        let mut parts: Vec<&str> = p.name.get(code).map(String::as_str).into_iter().collect();
+        if let Some(keywords) = p.keywords.as_ref().and_then(|k| k.get(code)) {
+            parts.extend(keywords.iter().map(String::as_str));
+        }
+        let mut path = p.category.as_str();
+        loop {
+            parts.extend(
+                categories
+                    .get(path)
+                    .and_then(|n| n.get(code))
+                    .map(String::as_str),
+            );
+            match path.rsplit_once('/') {
+                Some((parent, _)) => path = parent,
+                None => break,
+            }
+        }
+        parts
+    };
+    let expanded =
+        concepts::concepts().expand(&concepts::product_terms(&own("en"), &own("ru"), &own("zh")));
+    // concepts.tsv columns are en, ru, zh; LANGS is zh, ru, en.
+    for (column, terms) in expanded.iter().enumerate() {
+        let lang = [2, 1, 0][column];
+        for term in terms {
+            text[lang].push('\n');
+            text[lang].push_str(term);
+        }
+    }
+    typed.extend(expanded.iter().flatten().copied());
+
+    for part in typed {
+        push(&mut prefix, part);
+        push(&mut words, part);
+        for (from, to) in analysis::words(part) {
+            let word = &part[from..to];
+            if word.chars().any(analysis::is_cjk) {
+                push(&mut zh_gram, word);
+                let segments = analysis::analyze(zh, word);
+                for form in translit::pinyin_forms(&translit::simplify(word), &segments) {
+                    push(&mut alt, &form);
+                    push(&mut words, &form);
+                }
+            } else if let Some(latin) = translit::cyrillic_to_latin(word) {
+                push(&mut alt, &latin);
+                push(&mut words, &latin);
+            }
+        }
+    }
+    ProductText {
+        text,
+        prefix,
+        alt,
+        words,
+        zh_gram,
+    }
 }
 
 impl SearchIndex {
@@ -191,7 +430,8 @@ impl SearchIndex {
         let (schema, f) = schema();
         let index = Index::create_in_dir(dir, schema)?;
         analysis::register(index.tokenizers());
-        let mut writer = index.writer::<TantivyDocument>(64 * 1024 * 1024)?;
+        let mut writer = index.writer::<TantivyDocument>(128 * 1024 * 1024)?;
+        let mut zh = analysis::zh_analyzer();
 
         let categories: HashMap<&str, &LocalizedText> = data
             .categories
@@ -200,11 +440,12 @@ impl SearchIndex {
             .collect();
         let exhibitors: HashMap<&str, _> =
             data.exhibitors.iter().map(|e| (e.id.as_str(), e)).collect();
+        let mut city_names = BTreeMap::new();
 
         for (position, p) in data.products.iter().enumerate() {
+            let exhibitor = exhibitors.get(p.exhibitor.as_str());
             let mut doc = TantivyDocument::default();
             doc.add_text(f.id, &p.id);
-            let exhibitor = exhibitors.get(p.exhibitor.as_str());
             let card = Card {
                 id: p.id.clone(),
                 name: p.name.clone(),
@@ -222,63 +463,63 @@ impl SearchIndex {
                 f.card,
                 serde_json::to_string(&card).map_err(|e| Error::Internal(e.to_string()))?,
             );
-
-            let mut prefix_text = String::new();
             for (i, lang) in LANGS.iter().enumerate() {
-                let code = lang.code();
-                if let Some(name) = p.name.get(code) {
+                if let Some(name) = p.name.get(lang.code()) {
                     doc.add_text(f.name[i], name);
                 }
-                // Everything else a visitor may type in this language to mean this product.
-                let mut text = Vec::<&str>::new();
-                text.extend(text_of(&p.description, code));
-                if let Some(words) = p.keywords.as_ref().and_then(|k| k.get(code)) {
-                    text.extend(words.iter().map(String::as_str));
-                }
-                text.extend(text_of(&p.city, code));
-                let mut path = p.category.as_str();
-                loop {
-                    text.extend(
-                        categories
-                            .get(path)
-                            .and_then(|n| n.get(code))
-                            .map(String::as_str),
-                    );
-                    match path.rsplit_once('/') {
-                        Some((parent, _)) => path = parent,
-                        None => break,
-                    }
-                }
-                if let Some(e) = exhibitor {
-                    text.extend(e.name.get(code).map(String::as_str));
-                    if p.city.is_none() {
-                        text.extend(text_of(&e.city, code));
-                    }
-                }
-                text.extend(places::country_name(&p.country, code));
-                let joined = text.join("\n");
-                doc.add_text(f.text[i], &joined);
-                for part in [p.name.get(code).map(String::as_str).unwrap_or(""), &joined] {
-                    prefix_text.push_str(part);
-                    prefix_text.push('\n');
-                }
             }
-            // Names in languages other than the three are still found as typed.
-            for (code, name) in &p.name {
-                if !LANGS.iter().any(|l| l.code() == code) {
-                    prefix_text.push_str(name);
-                    prefix_text.push('\n');
-                }
+            let texts = product_text(
+                p,
+                &categories,
+                exhibitor.map(|e| &e.name),
+                exhibitor.and_then(|e| e.city.as_ref()),
+                &mut zh,
+            );
+            for (i, text) in texts.text.iter().enumerate() {
+                doc.add_text(f.text[i], text);
             }
-            doc.add_text(f.prefix, &prefix_text);
-            doc.add_facet(
-                f.country,
-                tantivy::schema::Facet::from_path([p.country.as_str()]),
-            );
-            doc.add_facet(
-                f.category,
-                tantivy::schema::Facet::from_path(p.category.split('/')),
-            );
+            doc.add_text(f.prefix, &texts.prefix);
+            doc.add_text(f.alt, &texts.alt);
+            doc.add_text(f.words, &texts.words);
+            doc.add_text(f.zh_gram, &texts.zh_gram);
+
+            doc.add_facet(f.country, Facet::from_path([p.country.as_str()]));
+            doc.add_facet(f.category, facet(&p.category));
+            let city = p
+                .city
+                .as_ref()
+                .or_else(|| exhibitor.and_then(|e| e.city.as_ref()));
+            if let Some(city) = city
+                && let Some(key) = city_key(city)
+            {
+                doc.add_facet(f.city, Facet::from_path([key.as_str()]));
+                city_names.entry(key).or_insert_with(|| city.clone());
+            }
+            for cert in &p.certifications {
+                doc.add_facet(f.certification, Facet::from_path([cert.as_str()]));
+            }
+            if let Some(storage) = &p.storage {
+                doc.add_facet(f.storage, Facet::from_path([storage.as_str()]));
+            }
+            if let Some(price) = &p.price
+                && let Some(first) = price.tiers.first()
+            {
+                doc.add_facet(f.currency, Facet::from_path([price.currency.as_str()]));
+                doc.add_f64(f.price, first.unit_price);
+            }
+            if let Some(moq) = p.moq {
+                doc.add_f64(f.moq, moq);
+            }
+            let updated = p
+                .updated_at
+                .as_deref()
+                .and_then(|t| {
+                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .map(|t| t.unix_timestamp())
+                .unwrap_or(0);
+            doc.add_i64(f.updated, updated);
             let featured = p.tags.iter().any(|t| t == "featured");
             doc.add_u64(
                 f.order,
@@ -287,6 +528,11 @@ impl SearchIndex {
             writer.add_document(doc)?;
         }
         writer.commit()?;
+        // One segment answers fastest; the merge runs once, here, not while searching.
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            let _ = writer.merge(&segments).wait()?;
+        }
         writer.wait_merging_threads()?;
 
         let mut parents: Vec<String> = data
@@ -304,6 +550,7 @@ impl SearchIndex {
                 .map(|m| m.version.clone())
                 .unwrap_or_default(),
             parent_categories: parents,
+            city_names,
         };
         let meta_path = dir.join(META_FILE);
         let meta_json = serde_json::to_vec(&meta).map_err(|e| Error::Internal(e.to_string()))?;
@@ -359,139 +606,58 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Bytes the index takes on disk.
+    pub fn size_bytes(&self) -> u64 {
+        fs::read_dir(&self.dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
-        let f = self.fields;
-        let query_text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
-        let limit = request.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-        let offset = request.offset.unwrap_or(0).min(10_000);
-
-        let words: Vec<String> = analysis::words(&query_text)
-            .into_iter()
-            .map(|(a, b)| analysis::fold(&query_text[a..b]))
-            .collect();
-        let mut zh_tokens = Vec::new();
-        let text_query: Option<Box<dyn Query>> = if words.is_empty() {
-            None
-        } else {
-            let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let prefix_terms = words
-                .iter()
-                .map(|w| {
-                    let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
-                    Term::from_field_text(f.prefix, &cut)
-                })
-                .collect();
-            should.push((Occur::Should, all_of(prefix_terms, 1.0)));
-            for (i, lang) in LANGS.iter().enumerate() {
-                let mut analyzer = self.analyzer(*lang);
-                let tokens = analysis::analyze(&mut analyzer, &query_text);
-                if tokens.is_empty() {
-                    continue;
-                }
-                let terms = |field| {
-                    tokens
-                        .iter()
-                        .map(|t| Term::from_field_text(field, t))
-                        .collect()
-                };
-                should.push((Occur::Should, all_of(terms(f.name[i]), 4.0)));
-                should.push((Occur::Should, all_of(terms(f.text[i]), 1.5)));
-                if *lang == Lang::Zh {
-                    zh_tokens = tokens;
-                }
-            }
-            Some(Box::new(BooleanQuery::new(should)))
-        };
-
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(q) = &text_query {
-            must.push((Occur::Must, q.box_clone()));
-        }
-        if let Some(country) = request.country.as_deref().filter(|c| !c.is_empty()) {
-            must.push((Occur::Must, facet_term(f.country, [country])));
-        }
-        if let Some(category) = request.category.as_deref().filter(|c| !c.is_empty()) {
-            must.push((Occur::Must, facet_term(f.category, category.split('/'))));
-        }
-        let query: Box<dyn Query> = if must.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            must.push((Occur::Must, Box::new(AllQuery)));
-            Box::new(BooleanQuery::new(must))
-        };
-
         let searcher = self.reader.searcher();
-        let mut country_facets = FacetCollector::for_field("country");
-        country_facets.add_facet("/");
-        // One collector counts top-level categories, another their children: a facet
-        // collector refuses facets nested in each other.
-        let mut top_categories = FacetCollector::for_field("category");
-        top_categories.add_facet("/");
-        let mut sub_categories = FacetCollector::for_field("category");
-        let top_parents: Vec<&String> = self
-            .meta
-            .parent_categories
-            .iter()
-            .filter(|p| !p.contains('/'))
-            .collect();
-        for parent in &top_parents {
-            sub_categories.add_facet(tantivy::schema::Facet::from_path(std::iter::once(
-                String::as_str(parent),
-            )));
-        }
-        let categories_collector = (top_categories, sub_categories);
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        let (scored, total, countries, (top_counts, sub_counts)): (
-            Vec<(f32, DocAddress)>,
-            usize,
-            _,
-            _,
-        ) = if text_query.is_some() {
-            searcher.search(
-                &query,
-                &(
-                    top.order_by_score(),
-                    Count,
-                    country_facets,
-                    categories_collector,
-                ),
-            )?
-        } else {
-            let (by_order, total, countries, categories) = searcher.search(
-                &query,
-                &(
-                    top.order_by_u64_field("order", Order::Asc),
-                    Count,
-                    country_facets,
-                    categories_collector,
-                ),
-            )?;
-            let scored = by_order.into_iter().map(|(_, addr)| (1.0, addr)).collect();
-            (scored, total, countries, categories)
-        };
+        let query_text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+        let filters = self.filters(request)?;
 
-        let mut facets = FacetCounts::default();
-        for (facet, count) in countries.get("/") {
-            facets.country.insert(facet.to_path().join("/"), count);
+        let mut reading = QueryReading::AsTyped;
+        let mut corrected = None;
+        let mut plan = self.plan(&query_text, true);
+        let mut outcome = self.run(&searcher, request, plan.query.as_deref(), &filters)?;
+        if outcome.total == 0
+            && plan.query.is_some()
+            && let Some(switched) = translit::switch_layout(&query_text)
+        {
+            let other = self.plan(&switched, true);
+            let tried = self.run(&searcher, request, other.query.as_deref(), &filters)?;
+            if tried.total > 0 {
+                reading = QueryReading::OtherLayout;
+                corrected = Some(switched);
+                plan = other;
+                outcome = tried;
+            }
         }
-        for (facet, count) in top_counts.get("/") {
-            facets.category.insert(facet.to_path().join("/"), count);
-        }
-        for parent in &top_parents {
-            for (facet, count) in sub_counts.get(tantivy::schema::Facet::from_path(
-                std::iter::once(String::as_str(parent)),
-            )) {
-                facets.category.insert(facet.to_path().join("/"), count);
+        if outcome.total == 0 && plan.words > 1 {
+            let relaxed = self.plan(&query_text, false);
+            let tried = self.run(&searcher, request, relaxed.query.as_deref(), &filters)?;
+            if tried.total > 0 {
+                reading = QueryReading::SomeWords;
+                plan = relaxed;
+                outcome = tried;
             }
         }
 
-        let needles = highlight::Needles::new(&words, &zh_tokens);
-        let mut hits = Vec::with_capacity(scored.len());
-        for (score, address) in scored {
+        let needles = highlight::Needles::new(&plan.folded_words, &plan.zh_tokens);
+        let mut hits = Vec::with_capacity(outcome.top.len());
+        for (score, address) in outcome.top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let card_json = doc
-                .get_first(f.card)
+                .get_first(self.fields.card)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
             let card: Card =
@@ -517,11 +683,312 @@ impl SearchIndex {
                 tags: card.tags,
             });
         }
+        let mut facets = outcome.facets;
+        facets.city_names = facets
+            .city
+            .keys()
+            .filter_map(|k| self.meta.city_names.get(k).map(|n| (k.clone(), n.clone())))
+            .collect();
         Ok(SearchResponse {
-            total: total as u64,
+            total: outcome.total,
             hits,
             facets,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            reading,
+            corrected,
+        })
+    }
+
+    /// The filter clauses of a request.
+    fn filters(&self, request: &SearchRequest) -> Result<Vec<Box<dyn Query>>> {
+        let f = self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let facet_term = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_facet(field, &facet(value)),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_string)
+        };
+        if let Some(country) = nonempty(&request.country) {
+            out.push(facet_term(f.country, &country));
+        }
+        if let Some(category) = nonempty(&request.category) {
+            out.push(facet_term(f.category, &category));
+        }
+        if let Some(city) = nonempty(&request.city) {
+            out.push(Box::new(TermQuery::new(
+                Term::from_facet(f.city, &Facet::from_path([city.as_str()])),
+                IndexRecordOption::Basic,
+            )));
+        }
+        if let Some(cert) = nonempty(&request.certification) {
+            out.push(facet_term(f.certification, &cert));
+        }
+        if let Some(storage) = nonempty(&request.storage) {
+            out.push(facet_term(f.storage, &storage));
+        }
+        let sort = request.sort.unwrap_or_default();
+        let priced = request.price_min.is_some()
+            || request.price_max.is_some()
+            || matches!(sort, SortOrder::PriceAsc | SortOrder::PriceDesc);
+        match nonempty(&request.currency) {
+            Some(currency) => out.push(facet_term(f.currency, &currency)),
+            None if priced => {
+                return Err(Error::BadRequest(
+                    "a price filter or sort needs a currency".into(),
+                ));
+            }
+            None => {}
+        }
+        let range = |field: Field, min: Option<f64>, max: Option<f64>| -> Box<dyn Query> {
+            let bound = |v: Option<f64>| match v {
+                Some(v) if v.is_finite() => Bound::Included(Term::from_field_f64(field, v)),
+                _ => Bound::Unbounded,
+            };
+            Box::new(RangeQuery::new(bound(min), bound(max)))
+        };
+        if request.price_min.is_some() || request.price_max.is_some() {
+            out.push(range(f.price, request.price_min, request.price_max));
+        }
+        if request.moq_max.is_some() {
+            out.push(range(f.moq, None, request.moq_max));
+        }
+        Ok(out)
+    }
+
+    /// The text query for `text`: `all_words` requires every word; otherwise any will do.
+    fn plan(&self, text: &str, all_words: bool) -> Plan {
+        let f = self.fields;
+        let folded_words: Vec<String> = analysis::words(text)
+            .into_iter()
+            .take(MAX_QUERY_WORDS)
+            .map(|(a, b)| translit::fold_pinyin(&analysis::fold(&text[a..b])))
+            .collect();
+        if folded_words.is_empty() {
+            return Plan {
+                query: None,
+                folded_words,
+                zh_tokens: Vec::new(),
+                words: 0,
+            };
+        }
+        let occur = if all_words {
+            Occur::Must
+        } else {
+            Occur::Should
+        };
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+
+        // Every word as typed: a prefix of a name word (scored), or, for longer words,
+        // the same word with a typo or two.
+        let last = folded_words.len() - 1;
+        let word_clauses: Vec<(Occur, Box<dyn Query>)> = folded_words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+                let term = |field| {
+                    TermQuery::new(
+                        Term::from_field_text(field, &cut),
+                        IndexRecordOption::WithFreqs,
+                    )
+                };
+                // Native spellings outrank pinyin and transliterations of the same
+                // letters ("hon" is honey before it is 红 hong).
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
+                    (Occur::Should, Box::new(term(f.prefix))),
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(term(f.alt)), 0.6)),
+                    ),
+                ];
+                if let Some(latin) = translit::cyrillic_to_latin(w) {
+                    let cut: String = latin.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+                    let term = Term::from_field_text(f.prefix, &cut);
+                    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(query), 0.5)),
+                    ));
+                }
+                let len = w.chars().count();
+                let distance = match len {
+                    0..=4 => 0,
+                    5..=8 => 1,
+                    _ => 2,
+                };
+                if distance > 0 && !w.chars().any(analysis::is_cjk) {
+                    let term = Term::from_field_text(f.words, w);
+                    let fuzzy = if i == last {
+                        FuzzyTermQuery::new_prefix(term, distance, true)
+                    } else {
+                        FuzzyTermQuery::new(term, distance, true)
+                    };
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(fuzzy), 0.3)),
+                    ));
+                }
+                (
+                    occur,
+                    Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        should.push((Occur::Should, Box::new(BooleanQuery::new(word_clauses))));
+
+        // Each language's analysis of the whole query: stems, segments.
+        let mut zh_tokens = Vec::new();
+        for (i, lang) in LANGS.iter().enumerate() {
+            let mut analyzer = self.analyzer(*lang);
+            let tokens = analysis::analyze(&mut analyzer, text);
+            if tokens.is_empty() {
+                continue;
+            }
+            let terms = |field| {
+                tokens
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect()
+            };
+            should.push((Occur::Should, combined(terms(f.name[i]), occur, 4.0)));
+            should.push((Occur::Should, combined(terms(f.text[i]), occur, 1.5)));
+            if *lang == Lang::Zh {
+                zh_tokens = tokens;
+            }
+        }
+        // Chinese by characters and bigrams, for names segmented differently.
+        let grams: Vec<Term> = analysis::words(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .filter(|w| w.chars().any(analysis::is_cjk))
+            .flat_map(analysis::query_grams)
+            .map(|g| Term::from_field_text(f.zh_gram, &g))
+            .collect();
+        if !grams.is_empty() {
+            should.push((Occur::Should, combined(grams, occur, 0.8)));
+        }
+        Plan {
+            query: Some(Box::new(BooleanQuery::new(should))),
+            words: folded_words.len(),
+            folded_words,
+            zh_tokens,
+        }
+    }
+
+    fn run(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        text_query: Option<&dyn Query>,
+        filters: &[Box<dyn Query>],
+    ) -> Result<Outcome> {
+        let limit = request.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let offset = request.offset.unwrap_or(0).min(10_000);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(q) = text_query {
+            clauses.push((Occur::Must, q.box_clone()));
+        }
+        for filter in filters {
+            clauses.push((Occur::Must, filter.box_clone()));
+        }
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+            Box::new(BooleanQuery::new(clauses))
+        };
+
+        let facet_on = |name: &str| {
+            let mut c = FacetCollector::for_field(name);
+            c.add_facet("/");
+            c
+        };
+        // One collector counts top-level categories, another their children: a facet
+        // collector refuses facets nested in each other.
+        let top_parents: Vec<&String> = self
+            .meta
+            .parent_categories
+            .iter()
+            .filter(|p| !p.contains('/'))
+            .collect();
+        let mut sub_categories = FacetCollector::for_field("category");
+        for parent in &top_parents {
+            sub_categories.add_facet(Facet::from_path(std::iter::once(String::as_str(parent))));
+        }
+        let facets = (
+            facet_on("country"),
+            (facet_on("category"), sub_categories),
+            facet_on("city"),
+            (facet_on("certification"), facet_on("storage")),
+        );
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let sort = request.sort.unwrap_or_default();
+        let (top, total, counts): (Vec<(f32, DocAddress)>, usize, _) =
+            match (sort, text_query.is_some()) {
+                (SortOrder::Relevance, true) => {
+                    searcher.search(&query, &(top.order_by_score(), Count, facets))?
+                }
+                (SortOrder::Relevance, false) => {
+                    let (docs, total, counts) = searcher.search(
+                        &query,
+                        &(top.order_by_u64_field("order", Order::Asc), Count, facets),
+                    )?;
+                    (unscored(docs), total, counts)
+                }
+                (SortOrder::PriceAsc | SortOrder::PriceDesc, _) => {
+                    let order = if sort == SortOrder::PriceAsc {
+                        Order::Asc
+                    } else {
+                        Order::Desc
+                    };
+                    let (docs, total, counts) = searcher.search(
+                        &query,
+                        &(
+                            top.order_by_fast_field::<f64>("price", order),
+                            Count,
+                            facets,
+                        ),
+                    )?;
+                    (unscored(docs), total, counts)
+                }
+                (SortOrder::Newest, _) => {
+                    let (docs, total, counts) = searcher.search(
+                        &query,
+                        &(
+                            top.order_by_fast_field::<i64>("updated", Order::Desc),
+                            Count,
+                            facets,
+                        ),
+                    )?;
+                    (unscored(docs), total, counts)
+                }
+            };
+        let (countries, (top_categories, sub_category_counts), cities, (certifications, storage)) =
+            counts;
+        let mut out = FacetCounts {
+            country: children(&countries, Facet::root()),
+            category: children(&top_categories, Facet::root()),
+            city: children(&cities, Facet::root()),
+            certification: children(&certifications, Facet::root()),
+            storage: children(&storage, Facet::root()),
+            city_names: BTreeMap::new(),
+        };
+        for parent in &top_parents {
+            out.category.extend(children(
+                &sub_category_counts,
+                Facet::from_path(std::iter::once(String::as_str(parent))),
+            ));
+        }
+        Ok(Outcome {
+            top,
+            total: total as u64,
+            facets: out,
         })
     }
 
@@ -538,28 +1005,44 @@ impl SearchIndex {
     }
 }
 
+struct Plan {
+    query: Option<Box<dyn Query>>,
+    folded_words: Vec<String>,
+    zh_tokens: Vec<String>,
+    words: usize,
+}
+
+struct Outcome {
+    top: Vec<(f32, DocAddress)>,
+    total: u64,
+    facets: FacetCounts,
+}
+
+fn unscored<T>(docs: Vec<(T, DocAddress)>) -> Vec<(f32, DocAddress)> {
+    docs.into_iter().map(|(_, addr)| (1.0, addr)).collect()
+}
+
+fn children(counts: &TantivyFacetCounts, parent: Facet) -> BTreeMap<String, u64> {
+    counts
+        .get(parent)
+        .map(|(facet, count)| (facet.to_path().join("/"), count))
+        .collect()
+}
+
 fn text_of<'a>(text: &'a Option<LocalizedText>, code: &str) -> Option<&'a str> {
     text.as_ref().and_then(|t| t.get(code)).map(String::as_str)
 }
 
-/// A query that needs every term, scored by BM25 and weighted by `boost`.
-fn all_of(terms: Vec<Term>, boost: f32) -> Box<dyn Query> {
+/// Terms combined by `occur` (all required, or any), scored by BM25, weighted by `boost`.
+fn combined(terms: Vec<Term>, occur: Occur, boost: f32) -> Box<dyn Query> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = terms
         .into_iter()
         .map(|t| -> (Occur, Box<dyn Query>) {
             (
-                Occur::Must,
+                occur,
                 Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
             )
         })
         .collect();
     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(clauses)), boost))
-}
-
-fn facet_term<'a>(field: Field, path: impl IntoIterator<Item = &'a str>) -> Box<dyn Query> {
-    let facet = tantivy::schema::Facet::from_path(path);
-    Box::new(TermQuery::new(
-        Term::from_facet(field, &facet),
-        IndexRecordOption::Basic,
-    ))
 }

@@ -1,0 +1,197 @@
+//! Ways one word is typed on another keyboard: pinyin for Chinese (full, by syllable,
+//! initials; tones optional), Latin for Cyrillic, and text typed with the wrong keyboard
+//! layout (QWERTY ↔ ЙЦУКЕН).
+
+use pinyin::ToPinyin;
+
+use super::analysis::{fold, is_cjk};
+
+/// Traditional Chinese read as simplified, so both find the same goods.
+pub fn simplify(text: &str) -> String {
+    if text.chars().any(is_cjk) {
+        fast2s::convert(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// Tone marks removed and ü written as v, the way pinyin is typed on a Latin keyboard
+/// ("lǜchá" → "lvcha").
+pub fn fold_pinyin(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'ā' | 'á' | 'ǎ' | 'à' => 'a',
+            'ē' | 'é' | 'ě' | 'è' => 'e',
+            'ī' | 'í' | 'ǐ' | 'ì' => 'i',
+            'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
+            'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
+            'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü' => 'v',
+            other => other,
+        })
+        .collect()
+}
+
+/// The Latin-keyboard forms of a run of Chinese text: the whole run's pinyin joined
+/// ("fengmi"), each syllable ("feng", "mi"), and the initials ("fm"). `segments` are the
+/// run's words (from jieba), whose joined pinyin and initials are added too, so a word
+/// inside a longer name is found from its start.
+pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let add_word = |word: &str, out: &mut Vec<String>| {
+        let syllables: Vec<String> = word
+            .to_pinyin()
+            .flatten()
+            .map(|p| fold_pinyin(p.plain()))
+            .collect();
+        if syllables.is_empty() {
+            return;
+        }
+        let joined: String = syllables.concat();
+        let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+        for form in [joined, initials] {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+        for syllable in syllables {
+            if !out.contains(&syllable) {
+                out.push(syllable);
+            }
+        }
+    };
+    add_word(run, &mut out);
+    for segment in segments {
+        if segment.chars().all(is_cjk) {
+            add_word(segment, &mut out);
+        }
+    }
+    out
+}
+
+/// A Russian (or other Cyrillic) word in Latin letters, as people type brand names:
+/// "Алёнка" → "alenka".
+pub fn cyrillic_to_latin(word: &str) -> Option<String> {
+    if !word
+        .chars()
+        .any(|c| matches!(c, 'а'..='я' | 'ё' | 'А'..='Я' | 'Ё'))
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in fold(word).chars() {
+        let latin = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' => "i",
+            'й' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' => "y",
+            'э' => "e",
+            'ю' => "yu",
+            'я' => "ya",
+            'қ' => "q",
+            'ғ' => "gh",
+            'ү' | 'ұ' => "u",
+            'ә' => "a",
+            'ө' => "o",
+            'ң' => "ng",
+            'һ' => "h",
+            'і' => "i",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(latin);
+    }
+    Some(out)
+}
+
+const LATIN_KEYS: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+const CYRILLIC_KEYS: &str = "йцукенгшщзхъфывапролджэячсмитьбюё";
+
+/// The same keys pressed with the other layout: "vtl" → "мед", "Ghbdtn" → "Привет",
+/// "руддщ" → "hello". `None` when the text is not mostly one of the two layouts.
+pub fn switch_layout(text: &str) -> Option<String> {
+    let latin: Vec<char> = LATIN_KEYS.chars().collect();
+    let cyrillic: Vec<char> = CYRILLIC_KEYS.chars().collect();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let from_latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let from_cyrillic = text
+        .chars()
+        .filter(|c| cyrillic.contains(&c.to_lowercase().next().unwrap_or(*c)))
+        .count();
+    let (from, to) = if letters > 0 && from_latin == letters {
+        (&latin, &cyrillic)
+    } else if letters > 0 && from_cyrillic == letters {
+        (&cyrillic, &latin)
+    } else {
+        return None;
+    };
+    let switched = text
+        .chars()
+        .map(|c| {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match from.iter().position(|k| *k == lower) {
+                Some(i) if c != lower => to[i].to_uppercase().next().unwrap_or(to[i]),
+                Some(i) => to[i],
+                None => c,
+            }
+        })
+        .collect();
+    Some(switched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_forms_cover_full_spaced_and_initials() {
+        let forms = pinyin_forms("蜂蜜", &["蜂蜜".into()]);
+        for want in ["fengmi", "fm", "feng", "mi"] {
+            assert!(forms.contains(&want.to_string()), "{want} in {forms:?}");
+        }
+        let tea = pinyin_forms("绿茶", &[]);
+        assert!(tea.contains(&"lvcha".to_string()), "{tea:?}");
+        assert_eq!(fold_pinyin("lǜchá"), "lvcha");
+    }
+
+    #[test]
+    fn transliterates_and_switches_layouts() {
+        assert_eq!(cyrillic_to_latin("Алёнка").as_deref(), Some("alenka"));
+        assert_eq!(cyrillic_to_latin("honey"), None);
+        assert_eq!(switch_layout("vtl").as_deref(), Some("мед"));
+        assert_eq!(switch_layout("Ghbdtn").as_deref(), Some("Привет"));
+        assert_eq!(switch_layout("руддщ").as_deref(), Some("hello"));
+        assert_eq!(switch_layout("蜂蜜"), None);
+    }
+
+    #[test]
+    fn traditional_reads_as_simplified() {
+        assert_eq!(simplify("綠茶"), "绿茶");
+        assert_eq!(simplify("honey"), "honey");
+    }
+}
