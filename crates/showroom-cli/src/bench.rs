@@ -1,0 +1,298 @@
+//! `showroom bench search` and `showroom eval`: speed and relevance, ours beside SQLite
+//! FTS5 in the same run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use serde::Serialize;
+use showroom_core::bench::{self, Fts5, Fts5Tokenizer, Keystroke};
+use showroom_core::catalog::{self, Limits};
+use showroom_core::model::CatalogData;
+use showroom_core::relevance::{self, Judgment, Report};
+use showroom_core::search::SearchIndex;
+use showroom_core::{Lang, SearchRequest};
+
+use crate::output::Output;
+
+/// The sample catalog and judged queries of the source tree, for benchmarks run from it.
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog");
+const JUDGMENTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../showroom-core/tests/relevance/judgments.jsonl"
+);
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Products in the generated catalog.
+    #[arg(long, default_value_t = 100_000)]
+    products: usize,
+    /// Typing sequences to replay (each a few keystrokes), in zh, ru and en in turn.
+    #[arg(long, default_value_t = 200)]
+    sequences: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where generated catalogs and indexes are kept between runs (default DATA_DIR/bench).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The sample catalog the names are drawn from.
+    #[arg(long, default_value = SAMPLE)]
+    sample: PathBuf,
+    /// Judged queries for the relevance columns.
+    #[arg(long, default_value = JUDGMENTS)]
+    judgments: PathBuf,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    #[arg(long, default_value = JUDGMENTS)]
+    judgments: PathBuf,
+    /// The catalog the judgments were made on.
+    #[arg(long, default_value = SAMPLE)]
+    sample: PathBuf,
+    /// showroom, fts5-trigram or fts5-unicode61.
+    #[arg(long, default_value = "showroom")]
+    engine: String,
+}
+
+#[derive(Serialize)]
+struct EngineResult {
+    name: &'static str,
+    p50_ms: f64,
+    p99_ms: f64,
+    mean_ms: f64,
+    max_ms: f64,
+    build_s: f64,
+    index_bytes: u64,
+    /// Resident memory of the benchmark process after this engine was built and run.
+    rss_bytes: Option<u64>,
+    /// nDCG@10 on the judged queries (over the sample catalog).
+    ndcg10: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct BenchReport {
+    products: usize,
+    keystrokes: usize,
+    engines: Vec<EngineResult>,
+}
+
+fn load(path: &Path) -> anyhow::Result<CatalogData> {
+    let bundle = catalog::load(path, &Limits::default(), false);
+    if let Some(problem) = bundle.problems.first() {
+        anyhow::bail!("{}: {}", path.display(), problem.localize(Lang::En));
+    }
+    Ok(bundle.data)
+}
+
+fn file_bytes(path: &Path) -> u64 {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| std::fs::metadata(format!("{}{suffix}", path.display())).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn ours(index: &SearchIndex, key: &Keystroke, limit: usize) -> showroom_core::Result<Vec<String>> {
+    let response = index.search(&SearchRequest {
+        query: key.text.clone(),
+        lang: key.lang,
+        limit: Some(limit),
+        ..Default::default()
+    })?;
+    Ok(response.hits.into_iter().map(|h| h.id).collect())
+}
+
+fn evaluate_ours(index: &SearchIndex, judgments: &[Judgment]) -> anyhow::Result<Report> {
+    Ok(relevance::evaluate(judgments, |query, lang| {
+        ours(
+            index,
+            &Keystroke {
+                text: query.into(),
+                lang,
+            },
+            10,
+        )
+    })?)
+}
+
+fn evaluate_fts5(fts: &Fts5, judgments: &[Judgment]) -> anyhow::Result<Report> {
+    let handle = tokio::runtime::Handle::current();
+    Ok(tokio::task::block_in_place(|| {
+        relevance::evaluate(judgments, |query, _| {
+            Ok(handle.block_on(fts.search(query, 10))?.0)
+        })
+    })?)
+}
+
+pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.clone().unwrap_or_else(|| data_dir.join("bench"));
+    let generated = dir.join(format!("catalog-{}-{}", args.products, args.seed));
+    let sample = load(&args.sample)?;
+    if !generated.join("products.jsonl").exists() {
+        eprintln!(
+            "generating {} products in {}",
+            args.products,
+            generated.display()
+        );
+        showroom_core::generate::write_bundle(&sample, args.products, args.seed, &generated)?;
+    }
+    let data = load(&generated)?;
+    let keys = bench::keystrokes(&data, args.sequences, args.seed);
+    let judgments = std::fs::read_to_string(&args.judgments)
+        .ok()
+        .map(|t| relevance::parse_judgments(&t))
+        .transpose()?;
+    let scratch = tempfile::tempdir_in(&dir)?;
+    let mut engines = Vec::new();
+
+    // Ours.
+    let index_dir = scratch.path().join("index");
+    let started = Instant::now();
+    let index = SearchIndex::build(&index_dir, &data, &HashMap::new())?;
+    let build_s = started.elapsed().as_secs_f64();
+    let timing = bench::replay(&keys, |key| {
+        let result = ours(&index, &key, 20).map(|_| ());
+        async move { result }
+    })
+    .await?;
+    let ndcg10 = match &judgments {
+        Some(j) => {
+            let small = SearchIndex::build(
+                &scratch.path().join("sample-index"),
+                &sample,
+                &HashMap::new(),
+            )?;
+            Some(evaluate_ours(&small, j)?.overall.ndcg10)
+        }
+        None => None,
+    };
+    engines.push(EngineResult {
+        name: "showroom",
+        p50_ms: timing.p50_ms,
+        p99_ms: timing.p99_ms,
+        mean_ms: timing.mean_ms,
+        max_ms: timing.max_ms,
+        build_s,
+        index_bytes: index.size_bytes(),
+        rss_bytes: bench::resident_bytes(),
+        ndcg10,
+    });
+    drop(index);
+
+    // SQLite FTS5, same products, same keystrokes.
+    for tokenizer in [Fts5Tokenizer::Trigram, Fts5Tokenizer::Unicode61] {
+        let path = scratch.path().join(format!("{}.db", tokenizer.name()));
+        let started = Instant::now();
+        let fts = Fts5::build(&path, &data, tokenizer).await?;
+        let build_s = started.elapsed().as_secs_f64();
+        let timing = bench::replay(&keys, |key| {
+            let fts = &fts;
+            async move { fts.search(&key.text, 20).await.map(|_| ()) }
+        })
+        .await?;
+        fts.close().await;
+        let ndcg10 = match &judgments {
+            Some(j) => {
+                let small =
+                    Fts5::build(&scratch.path().join("sample.db"), &sample, tokenizer).await?;
+                let report = evaluate_fts5(&small, j)?;
+                small.close().await;
+                Some(report.overall.ndcg10)
+            }
+            None => None,
+        };
+        engines.push(EngineResult {
+            name: tokenizer.name(),
+            p50_ms: timing.p50_ms,
+            p99_ms: timing.p99_ms,
+            mean_ms: timing.mean_ms,
+            max_ms: timing.max_ms,
+            build_s,
+            index_bytes: file_bytes(&path),
+            rss_bytes: bench::resident_bytes(),
+            ndcg10,
+        });
+    }
+
+    let report = BenchReport {
+        products: data.products.len(),
+        keystrokes: keys.len(),
+        engines,
+    };
+    if out.json {
+        out.json(&report)?;
+    } else {
+        println!(
+            "{} products, {} keystrokes (top 20 with country facets per keystroke)",
+            report.products, report.keystrokes
+        );
+        println!(
+            "{:<16} {:>8} {:>8} {:>8} {:>9} {:>12} {:>10} {:>8}",
+            "engine", "p50 ms", "p99 ms", "max ms", "build s", "index bytes", "RSS MiB", "nDCG@10"
+        );
+        for e in &report.engines {
+            println!(
+                "{:<16} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>12} {:>10.0} {:>8}",
+                e.name,
+                e.p50_ms,
+                e.p99_ms,
+                e.max_ms,
+                e.build_s,
+                e.index_bytes,
+                e.rss_bytes.unwrap_or(0) as f64 / 1048576.0,
+                e.ndcg10.map_or("-".into(), |v| format!("{v:.3}")),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn eval(out: &Output, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let judgments = relevance::parse_judgments(&std::fs::read_to_string(&args.judgments)?)?;
+    let sample = load(&args.sample)?;
+    let scratch = tempfile::tempdir()?;
+    let report = match args.engine.as_str() {
+        "showroom" => evaluate_ours(
+            &SearchIndex::build(&scratch.path().join("index"), &sample, &HashMap::new())?,
+            &judgments,
+        )?,
+        name => {
+            let tokenizer = [Fts5Tokenizer::Trigram, Fts5Tokenizer::Unicode61]
+                .into_iter()
+                .find(|t| t.name() == name)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--engine must be showroom, fts5-trigram or fts5-unicode61")
+                })?;
+            let fts = Fts5::build(&scratch.path().join("fts.db"), &sample, tokenizer).await?;
+            let report = evaluate_fts5(&fts, &judgments)?;
+            fts.close().await;
+            report
+        }
+    };
+    if out.json {
+        out.json(&report)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<16} {:>4} {:>8} {:>9} {:>6}",
+        "kind", "n", "nDCG@10", "recall@10", "MRR"
+    );
+    for (kind, s) in report
+        .per_kind
+        .iter()
+        .chain([(&"overall".to_string(), &report.overall)])
+    {
+        println!(
+            "{kind:<16} {:>4} {:>8.3} {:>9.3} {:>6.3}",
+            s.queries, s.ndcg10, s.recall10, s.mrr
+        );
+    }
+    println!(
+        "exact name ranked first: {:.1} %",
+        report.exact_first * 100.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
