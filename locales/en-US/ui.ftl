@@ -187,3 +187,68 @@ error-no-catalog = The catalog is still being loaded. Please wait a moment.
 error-invalid-bundle = The catalog could not be loaded. Please ask the hall staff for help.
 error-retry = Try again
 error-dismiss = Dismiss
+
+## Showroom screens (attract, home, hall map, exhibitor, shortlist, kiosk)
+
+nav-label = Sections
+nav-home = Home
+nav-search = All products
+nav-hall = Hall map
+nav-shortlist = Shortlist
+attract-touch = Touch to start
+home-map-title = Countries exhibiting
+home-cities = Cities
+home-categories = Categories
+home-featured = Featured
+home-new = New
+exhibitor-open = Exhibitor
+exhibitor-products = { $count ->
+    [one] { $count } product
+   *[other] { $count } products
+}
+hall-title = Hall map
+hall-booth = Booth { $booth }
+hall-show-booth = Booth { $booth } on the map
+hall-you-are-here = You are here
+shortlist-title = Shortlist
+shortlist-count = { $count ->
+    [0] Nothing on the shortlist
+    [one] { $count } product on the shortlist
+   *[other] { $count } products on the shortlist
+}
+shortlist-empty = Add products from their pages to ask their exhibitors about them together.
+shortlist-add = Add to shortlist
+shortlist-remove = Remove from shortlist
+shortlist-send-inquiry = Send inquiry
+inquiry-title = Inquiry
+inquiry-unavailable = Inquiries cannot be sent from here yet.
+qr-label = QR code of this product in the online show
+qr-caption = Scan to open this product on your phone.
+idle-touch-to-continue = Touch to continue
+idle-reset-in = { $seconds ->
+    [one] Starting over in { $seconds } second
+   *[other] Starting over in { $seconds } seconds
+}
+admin-open = Staff settings
+admin-title = Staff settings
+admin-enter-pin = Enter the PIN
+admin-unlock = Unlock
+admin-catalog = Catalog
+admin-booth = Kiosk booth
+admin-idle = Idle reset after
+admin-now = Today
+admin-reset = Reset now
+admin-exit = Exit the app
+admin-wrong-pin = { $remaining ->
+    [one] Wrong PIN. { $remaining } try left.
+   *[other] Wrong PIN. { $remaining } tries left.
+}
+admin-locked = Too many wrong PINs. Try again in { $minutes } min.
+admin-no-pin = No PIN is set on this kiosk.
+admin-close = Close
+osk-open = Keyboard
+osk-label = On-screen keyboard
+osk-backspace = Delete
+osk-space = Space
+osk-clear = Clear
+osk-close = Hide

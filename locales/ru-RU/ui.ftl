@@ -202,3 +202,72 @@ error-no-catalog = Каталог ещё загружается. Подожди�
 error-invalid-bundle = Не удалось загрузить каталог. Обратитесь к сотрудникам зала.
 error-retry = Повторить
 error-dismiss = Закрыть
+
+## Showroom screens (attract, home, hall map, exhibitor, shortlist, kiosk)
+
+nav-label = Разделы
+nav-home = Главная
+nav-search = Все товары
+nav-hall = План павильонов
+nav-shortlist = Избранное
+attract-touch = Коснитесь, чтобы начать
+home-map-title = Страны-участницы
+home-cities = Города
+home-categories = Категории
+home-featured = Рекомендуем
+home-new = Новинки
+exhibitor-open = Экспонент
+exhibitor-products = { $count ->
+    [one] { $count } товар
+    [few] { $count } товара
+   *[many] { $count } товаров
+}
+hall-title = План павильонов
+hall-booth = Стенд { $booth }
+hall-show-booth = Стенд { $booth } на плане
+hall-you-are-here = Вы здесь
+shortlist-title = Избранное
+shortlist-count = { $count ->
+    [0] В избранном пусто
+    [one] { $count } товар в избранном
+    [few] { $count } товара в избранном
+   *[many] { $count } товаров в избранном
+}
+shortlist-empty = Добавляйте товары со страниц товаров, чтобы запросить их у экспонентов вместе.
+shortlist-add = В избранное
+shortlist-remove = Убрать из избранного
+shortlist-send-inquiry = Отправить запрос
+inquiry-title = Запрос
+inquiry-unavailable = Отсюда пока нельзя отправить запрос.
+qr-label = QR-код этого товара в онлайн-выставке
+qr-caption = Отсканируйте, чтобы открыть товар на телефоне.
+idle-touch-to-continue = Коснитесь, чтобы продолжить
+idle-reset-in = { $seconds ->
+    [one] Начнём сначала через { $seconds } секунду
+    [few] Начнём сначала через { $seconds } секунды
+   *[many] Начнём сначала через { $seconds } секунд
+}
+admin-open = Настройки для персонала
+admin-title = Настройки для персонала
+admin-enter-pin = Введите PIN-код
+admin-unlock = Открыть
+admin-catalog = Каталог
+admin-booth = Стенд киоска
+admin-idle = Сброс при простое через
+admin-now = Сегодня
+admin-reset = Сбросить сейчас
+admin-exit = Закрыть приложение
+admin-wrong-pin = { $remaining ->
+    [one] Неверный PIN-код. Осталась { $remaining } попытка.
+    [few] Неверный PIN-код. Осталось { $remaining } попытки.
+   *[many] Неверный PIN-код. Осталось { $remaining } попыток.
+}
+admin-locked = Слишком много неверных попыток. Повторите через { $minutes } мин.
+admin-no-pin = На этом киоске PIN-код не задан.
+admin-close = Закрыть
+osk-open = Клавиатура
+osk-label = Экранная клавиатура
+osk-backspace = Удалить
+osk-space = Пробел
+osk-clear = Очистить
+osk-close = Скрыть

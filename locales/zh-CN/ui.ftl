@@ -157,3 +157,58 @@ error-no-catalog = 目录仍在加载，请稍候。
 error-invalid-bundle = 无法加载目录，请联系展厅工作人员。
 error-retry = 重试
 error-dismiss = 关闭
+
+## Showroom screens (attract, home, hall map, exhibitor, shortlist, kiosk)
+
+nav-label = 栏目
+nav-home = 首页
+nav-search = 全部商品
+nav-hall = 展馆地图
+nav-shortlist = 收藏清单
+attract-touch = 触摸屏幕开始
+home-map-title = 参展国家
+home-cities = 城市
+home-categories = 商品类别
+home-featured = 精选推荐
+home-new = 新品
+exhibitor-open = 参展商
+exhibitor-products = { $count } 件商品
+hall-title = 展馆地图
+hall-booth = 展位 { $booth }
+hall-show-booth = 在地图上查看展位 { $booth }
+hall-you-are-here = 您在这里
+shortlist-title = 收藏清单
+shortlist-count = { $count ->
+    [0] 收藏清单为空
+   *[other] 收藏清单中有 { $count } 件商品
+}
+shortlist-empty = 在商品页面加入收藏，即可一并向参展商询价。
+shortlist-add = 加入收藏
+shortlist-remove = 移出收藏
+shortlist-send-inquiry = 发送询价
+inquiry-title = 询价
+inquiry-unavailable = 暂时无法在此发送询价。
+qr-label = 本商品在线上展会中的二维码
+qr-caption = 扫码在手机上打开本商品。
+idle-touch-to-continue = 触摸屏幕继续
+idle-reset-in = { $seconds } 秒后将重新开始
+admin-open = 工作人员设置
+admin-title = 工作人员设置
+admin-enter-pin = 请输入 PIN 码
+admin-unlock = 解锁
+admin-catalog = 商品目录
+admin-booth = 本机所在展位
+admin-idle = 闲置重置时间
+admin-now = 今天
+admin-reset = 立即重置
+admin-exit = 退出应用
+admin-wrong-pin = PIN 码错误，还可尝试 { $remaining } 次。
+admin-locked = 错误次数过多，请 { $minutes } 分钟后再试。
+admin-no-pin = 本机未设置 PIN 码。
+admin-close = 关闭
+osk-open = 键盘
+osk-label = 屏幕键盘
+osk-backspace = 删除
+osk-space = 空格
+osk-clear = 清空
+osk-close = 隐藏

@@ -1,13 +1,21 @@
 //! The desktop and kiosk shell: a window, a handful of commands that each call one core
 //! function, and the `media:` scheme that serves thumbnails. No SQL, no index, no image
 //! code lives here.
+//!
+//! Kiosk mode (`--kiosk`, or `kiosk = true` in `DATA_DIR/showroom.toml`) makes the
+//! window full screen without devtools, and refuses every navigation away from the app
+//! and every new window; the admin PIN that lets an operator out is checked by the core.
 
 use std::path::PathBuf;
 
 use showroom_core::model::{CatalogInfo, ProductView};
+use showroom_core::showcase::{
+    AdminPin, ExhibitorPage, HallMap, PinCheck, QrCode, ShowSettings, Showcase,
+};
 use showroom_core::{ApiError, Config, Lang, SearchRequest, SearchResponse, Showroom, ThumbSize};
 use tauri::http::{Response, StatusCode, header};
-use tauri::{Manager, State};
+use tauri::webview::NewWindowResponse;
+use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
 use tokio::sync::OnceCell;
 
 /// The core, opened once on first use (by the setup task, or by whichever command comes
@@ -16,6 +24,7 @@ struct AppState {
     showroom: OnceCell<Result<Showroom, ApiError>>,
     data_dir: PathBuf,
     bundled_catalog: PathBuf,
+    settings: ShowSettings,
 }
 
 impl AppState {
@@ -70,6 +79,68 @@ async fn search(
 #[tauri::command]
 async fn product(state: State<'_, AppState>, id: String) -> Result<ProductView, ApiError> {
     state.showroom().await?.product(&id).await.map_err(api)
+}
+
+#[tauri::command]
+fn show_settings(state: State<'_, AppState>) -> ShowSettings {
+    state.settings.clone()
+}
+
+#[tauri::command]
+async fn showcase(state: State<'_, AppState>) -> Result<Showcase, ApiError> {
+    state.showroom().await?.showcase().await.map_err(api)
+}
+
+#[tauri::command]
+async fn exhibitor_page(state: State<'_, AppState>, id: String) -> Result<ExhibitorPage, ApiError> {
+    state
+        .showroom()
+        .await?
+        .exhibitor_page(&id)
+        .await
+        .map_err(api)
+}
+
+#[tauri::command]
+async fn hall_map(state: State<'_, AppState>) -> Result<HallMap, ApiError> {
+    state.showroom().await?.hall_map().await.map_err(api)
+}
+
+#[tauri::command]
+fn qr_code(url: String) -> Result<QrCode, ApiError> {
+    showroom_core::showcase::qr_code(&url).map_err(api)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Checks the admin PIN (the settings panel opens only when it is accepted).
+#[tauri::command]
+async fn admin_unlock(state: State<'_, AppState>, pin: String) -> Result<PinCheck, ApiError> {
+    let admin = AdminPin::new(&state.data_dir);
+    tauri::async_runtime::spawn_blocking(move || admin.check(&pin, unix_now()))
+        .await
+        .map_err(|e| api(showroom_core::Error::Internal(e.to_string())))?
+        .map_err(api)
+}
+
+/// Quits the app when the admin PIN is right; the PIN is checked again here so that the
+/// exit never depends on the UI's state.
+#[tauri::command]
+async fn admin_exit(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    pin: String,
+) -> Result<PinCheck, ApiError> {
+    let checked = admin_unlock(state, pin).await?;
+    if checked == PinCheck::Accepted {
+        app.exit(0);
+    }
+    Ok(checked)
 }
 
 /// `media://localhost/product%2F<id>%2F<index>%2F<size>` (the UI's `convertFileSrc`
@@ -133,6 +204,119 @@ fn bundled_catalog(app: &tauri::App) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../catalog"))
 }
 
+/// Only the app's own pages: `tauri://localhost` (Linux, macOS) or
+/// `http(s)://tauri.localhost` (Windows). Links, `window.open` and `location` changes to
+/// anywhere else are refused.
+fn is_app_url(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WindowSize {
+    width: f64,
+    height: f64,
+}
+
+fn window_file(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("window.json")
+}
+
+fn open_window(app: &tauri::App, kiosk: bool, data_dir: &std::path::Path) -> tauri::Result<()> {
+    let mut builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+        .title("SCO Showroom")
+        .min_inner_size(800.0, 600.0)
+        .zoom_hotkeys_enabled(false)
+        .on_navigation(|url| {
+            let allowed = is_app_url(url);
+            if !allowed {
+                tracing::warn!(%url, "navigation away from the app refused");
+            }
+            allowed
+        })
+        .on_new_window(|url, _| {
+            tracing::warn!(%url, "new window refused");
+            NewWindowResponse::Deny
+        });
+    if kiosk {
+        // Without a window manager (a bare X kiosk) the full-screen request is ignored, so
+        // the window is also given the whole monitor.
+        if let Ok(Some(monitor)) = app.primary_monitor() {
+            let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+            builder = builder
+                .inner_size(size.width, size.height)
+                .position(0.0, 0.0);
+        }
+        builder = builder
+            .fullscreen(true)
+            .decorations(false)
+            .resizable(false)
+            .always_on_top(true)
+            .devtools(false);
+    } else {
+        let size = std::fs::read(window_file(data_dir))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<WindowSize>(&b).ok())
+            .filter(|s| {
+                s.width >= 800.0 && s.height >= 600.0 && s.width < 10000.0 && s.height < 10000.0
+            })
+            .unwrap_or(WindowSize {
+                width: 1280.0,
+                height: 800.0,
+            });
+        builder = builder.inner_size(size.width, size.height);
+    }
+    let window = builder.build()?;
+    if !kiosk {
+        let path = window_file(data_dir);
+        let handle = window.clone();
+        window.on_window_event(move |event| {
+            if let tauri::WindowEvent::Resized(_) | tauri::WindowEvent::CloseRequested { .. } =
+                event
+                && let (Ok(size), Ok(scale)) = (handle.inner_size(), handle.scale_factor())
+                && !handle.is_fullscreen().unwrap_or(false)
+            {
+                let logical = size.to_logical::<f64>(scale);
+                let saved = WindowSize {
+                    width: logical.width,
+                    height: logical.height,
+                };
+                if let Ok(json) = serde_json::to_vec(&saved) {
+                    let _ = std::fs::write(&path, json);
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// `sco-showroom --set-pin`: reads a new admin PIN (4 to 12 digits) from stdin, stores
+/// its Argon2 hash in the data directory and exits.
+fn set_pin(data_dir: &std::path::Path) -> i32 {
+    let mut line = String::new();
+    if std::io::stdin().read_line(&mut line).is_err() {
+        eprintln!("error: could not read the PIN from stdin");
+        return 2;
+    }
+    if let Err(error) = std::fs::create_dir_all(data_dir) {
+        eprintln!("error: {error}");
+        return 1;
+    }
+    match AdminPin::new(data_dir).set(line.trim()) {
+        Ok(()) => {
+            println!("admin PIN stored in {}", data_dir.display());
+            0
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            1
+        }
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -140,18 +324,31 @@ pub fn run() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let kiosk_flag = args.iter().any(|a| a == "--kiosk");
+    let set_pin_flag = args.iter().any(|a| a == "--set-pin");
     let result = tauri::Builder::default()
-        .setup(|app| {
+        .setup(move |app| {
             let data_dir = match std::env::var_os("SHOWROOM_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_data_dir()?,
             };
+            if set_pin_flag {
+                std::process::exit(set_pin(&data_dir));
+            }
+            let mut settings = ShowSettings::load(&data_dir).unwrap_or_else(|error| {
+                tracing::error!(%error, "showroom.toml ignored");
+                ShowSettings::default()
+            });
+            settings.kiosk |= kiosk_flag;
             let bundled_catalog = bundled_catalog(app);
-            tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), "starting");
+            tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), kiosk = settings.kiosk, "starting");
+            open_window(app, settings.kiosk, &data_dir)?;
             app.manage(AppState {
                 showroom: OnceCell::new(),
                 data_dir,
                 bundled_catalog,
+                settings,
             });
             // Open the catalog while the web view loads, so the first call finds it ready.
             let handle = app.handle().clone();
@@ -168,7 +365,18 @@ pub fn run() {
                 responder.respond(media_response(&state, &path).await);
             });
         })
-        .invoke_handler(tauri::generate_handler![catalog_info, search, product])
+        .invoke_handler(tauri::generate_handler![
+            catalog_info,
+            search,
+            product,
+            show_settings,
+            showcase,
+            exhibitor_page,
+            hall_map,
+            qr_code,
+            admin_unlock,
+            admin_exit
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "the app stopped with an error");
@@ -178,7 +386,18 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_decode;
+    use super::{is_app_url, percent_decode};
+
+    #[test]
+    fn only_the_app_itself_is_a_navigation_target() {
+        let ok = |u: &str| is_app_url(&tauri::Url::parse(u).unwrap());
+        assert!(ok("tauri://localhost/index.html#/product/x"));
+        assert!(ok("http://tauri.localhost/"));
+        assert!(!ok("https://example.com/"));
+        assert!(!ok("http://tauri.localhost.evil.example/"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("tauri://elsewhere/"));
+    }
 
     #[test]
     fn decodes_the_media_path() {

@@ -132,3 +132,21 @@ test('the language switch turns the title', async () => {
     await screenshot(`lang-${lang}`);
   }
 });
+
+test('navigation away from the app is refused', async () => {
+  const before = await wd('GET', s('/url'));
+  await wd('POST', s('/execute/sync'), {
+    script: `
+      const a = document.createElement('a');
+      a.href = 'https://example.com/'; a.textContent = 'out'; document.body.append(a); a.click();
+      window.open('https://example.com/');
+      setTimeout(() => { window.location.href = 'https://example.com/'; }, 0);
+      return true;`,
+    args: [],
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await wd('GET', s('/url')), before);
+  const handles = await wd('GET', s('/window/handles'));
+  assert.equal(handles.length, 1);
+  assert.ok((await textOf('app-title')) !== '');
+});

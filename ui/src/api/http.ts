@@ -1,7 +1,17 @@
 // HTTP transport: used when `showroom serve` serves this UI to a browser.
 import { ApiCallError, isApiError } from './error';
 import type { Transport } from './transport';
-import type { CatalogInfo, Product, SearchRequest, SearchResponse } from './types';
+import type {
+  CatalogInfo,
+  ExhibitorPage,
+  HallMap,
+  Product,
+  QrCode,
+  SearchRequest,
+  SearchResponse,
+  ShowSettings,
+  Showcase,
+} from './types';
 
 function codeForStatus(status: number): string {
   if (status === 404) return 'not-found';
@@ -47,4 +57,11 @@ export const httpTransport: Transport = {
   search: (request) => getJson<SearchResponse>(searchUrl(request)),
   product: (id) => getJson<Product>(`/api/products/${seg(id)}`),
   mediaUrl: (productId, index, size) => `/media/product/${seg(productId)}/${index}/${size}`,
+  showSettings: () => getJson<ShowSettings>('/api/settings'),
+  showcase: () => getJson<Showcase>('/api/showcase'),
+  exhibitorPage: (id) => getJson<ExhibitorPage>(`/api/exhibitors/${seg(id)}`),
+  hallMap: () => getJson<HallMap>('/api/hall'),
+  qrCode: (url) => getJson<QrCode>(`/api/qr?${new URLSearchParams({ url })}`),
+  adminUnlock: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
+  adminExit: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
 };

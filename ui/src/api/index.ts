@@ -3,7 +3,18 @@
 import { httpTransport } from './http';
 import { tauriTransport } from './tauri';
 import type { MediaSize, Transport } from './transport';
-import type { CatalogInfo, Product, SearchRequest, SearchResponse } from './types';
+import type {
+  CatalogInfo,
+  ExhibitorPage,
+  HallMap,
+  PinCheck,
+  Product,
+  QrCode,
+  SearchRequest,
+  SearchResponse,
+  ShowSettings,
+  Showcase,
+} from './types';
 
 export type * from './types';
 export type { MediaSize } from './transport';
@@ -28,4 +39,33 @@ export function product(id: string): Promise<Product> {
 
 export function mediaUrl(productId: string, index: number, size: MediaSize): string {
   return transport.mediaUrl(productId, index, size);
+}
+
+export function showSettings(): Promise<ShowSettings> {
+  return transport.showSettings();
+}
+
+export function showcase(): Promise<Showcase> {
+  return transport.showcase();
+}
+
+export function exhibitorPage(id: string): Promise<ExhibitorPage> {
+  return transport.exhibitorPage(id);
+}
+
+export function hallMap(): Promise<HallMap> {
+  return transport.hallMap();
+}
+
+/** The QR code of an address, drawn by the UI from the core's module path. */
+export function qrCode(url: string): Promise<QrCode> {
+  return transport.qrCode(url);
+}
+
+export function adminUnlock(pin: string): Promise<PinCheck> {
+  return transport.adminUnlock(pin);
+}
+
+export function adminExit(pin: string): Promise<PinCheck> {
+  return transport.adminExit(pin);
 }

@@ -6,7 +6,7 @@ export type LocalizedText = Record<string, string>;
 
 export type Lang = "zh" | "ru" | "en";
 
-export type ThumbSize = "grid" | "detail";
+export type ThumbSize = "grid" | "detail" | "full";
 
 export type PriceTier = { min_qty: number, unit_price: number, };
 
@@ -18,15 +18,40 @@ export type CatalogInfo = { id: string, version: string, title: Record<string, s
  */
 category_names: Record<string, Record<string, string>>, };
 
-export type SearchRequest = { query: string, lang: Lang, limit?: number, offset?: number, country?: string | null, category?: string | null, };
+export type SortOrder = "relevance" | "price_asc" | "price_desc" | "newest";
+
+export type SearchRequest = { query: string, lang: Lang, limit?: number, offset?: number, country?: string | null, category?: string | null, 
+/**
+ * A city facet key (as returned in `facets.city`).
+ */
+city?: string | null, certification?: string | null, storage?: string | null, 
+/**
+ * Prices are compared only within one currency: with a price filter or a price sort,
+ * only products priced in this currency are listed.
+ */
+currency?: string | null, price_min?: number | null, price_max?: number | null, 
+/**
+ * Only products whose minimum order is at most this (in the product's unit).
+ */
+moq_max?: number | null, sort?: SortOrder, };
 
 export type HighlightSpan = { text: string, hit: boolean, };
 
 export type SearchHit = { id: string, score: number, name: Record<string, string>, highlight: { [key in string]: Array<HighlightSpan> }, country: string, category: string, exhibitor: string, exhibitor_name: Record<string, string>, unit: string, moq: number | null, price: Price | null, has_image: boolean, tags: Array<string>, };
 
-export type FacetCounts = { country: { [key in string]: number }, category: { [key in string]: number }, };
+export type FacetCounts = { country: { [key in string]: number }, category: { [key in string]: number }, city: { [key in string]: number }, certification: { [key in string]: number }, storage: { [key in string]: number }, 
+/**
+ * The names of the cities in `city`, by key.
+ */
+city_names: Record<string, Record<string, string>>, };
 
-export type SearchResponse = { total: number, hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, };
+export type QueryReading = "as_typed" | "other_layout" | "some_words";
+
+export type SearchResponse = { total: number, hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryReading, 
+/**
+ * The text actually searched, when it differs from the query (the other layout).
+ */
+corrected: string | null, };
 
 export type CategoryRef = { id: string, name: Record<string, string>, };
 
@@ -37,3 +62,54 @@ export type Product = { id: string, exhibitor: ExhibitorRef, category: CategoryR
 export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "search" | "internal";
 
 export type ApiError = { code: ErrorCode, message: string, };
+
+export type CountryCount = { country: string, products: number, exhibitors: number, };
+
+export type CityCount = { country: string, name: Record<string, string>, exhibitors: number, };
+
+export type CategoryCount = { id: string, name: Record<string, string>, 
+/**
+ * Products in this category and all below it.
+ */
+products: number, };
+
+export type Showcase = { featured: Array<SearchHit>, new: Array<SearchHit>, countries: Array<CountryCount>, cities: Array<CityCount>, 
+/**
+ * Top-level categories only.
+ */
+categories: Array<CategoryCount>, };
+
+export type ExhibitorPage = { id: string, name: Record<string, string>, country: string, city: Record<string, string> | null, booth: string | null, hall: string | null, website: string | null, description: Record<string, string> | null, products: Array<SearchHit>, };
+
+export type Hall = { id: string, name: Record<string, string>, width: number, height: number, };
+
+export type BoothView = { id: string, hall: string, x: number, y: number, w: number, h: number, exhibitors: Array<ExhibitorRef>, };
+
+export type HallMap = { halls: Array<Hall>, booths: Array<BoothView>, };
+
+export type QrCode = { size: number, path: string, url: string, };
+
+export type ShowSettings = { 
+/**
+ * Run as an unattended kiosk.
+ */
+kiosk: boolean, 
+/**
+ * The online show's address for QR codes (`showroom serve` behind a public name);
+ * `None` leaves it to the UI (the served origin in a browser, nothing in the app).
+ */
+online_show_url: string | null, 
+/**
+ * The booth this kiosk stands at or next to ("you are here").
+ */
+kiosk_booth: string | null, 
+/**
+ * The language a kiosk returns to after a reset.
+ */
+default_lang: Lang | null, 
+/**
+ * Seconds without a touch before the idle warning, and before the reset after it.
+ */
+idle_seconds: number | null, idle_warning_seconds: number | null, };
+
+export type PinCheck = { "state": "accepted" } | { "state": "rejected", remaining: number, } | { "state": "locked_out", until: number, } | { "state": "not_set" };

@@ -14,6 +14,7 @@ export type Args = Record<string, FluentVariable>;
 export const LANGS: readonly Lang[] = ['zh', 'ru', 'en'];
 export const LOCALE_OF: Readonly<Record<Lang, Locale>> = { zh: 'zh-CN', ru: 'ru-RU', en: 'en-US' };
 const FALLBACK_LOCALE: Locale = 'en-US';
+const SAVED_LANG = 'showroom.lang';
 
 const SOURCES: Record<Locale, string> = { 'zh-CN': zhCN, 'ru-RU': ruRU, 'en-US': enUS };
 
@@ -44,6 +45,8 @@ export function langTag(key: string): string {
 function initialLang(): Lang {
   const fromUrl = new URLSearchParams(window.location.search).get('lang');
   if (fromUrl && isLang(fromUrl)) return fromUrl;
+  const saved = localStorage.getItem(SAVED_LANG);
+  if (saved && isLang(saved)) return saved;
   const requested = navigator.languages?.length ? [...navigator.languages] : [navigator.language];
   const [best] = negotiateLanguages(requested, Object.values(LOCALE_OF), {
     strategy: 'lookup',
@@ -68,8 +71,13 @@ class I18n {
   lang: Lang = $state(initialLang());
   readonly locale: Locale = $derived(LOCALE_OF[this.lang]);
 
+  /** Desktop remembers the language across restarts; a kiosk never writes it down. */
+  persist = false;
+
   setLang(lang: Lang): void {
     this.lang = lang;
+    if (this.persist) localStorage.setItem(SAVED_LANG, lang);
+    else localStorage.removeItem(SAVED_LANG);
   }
 
   /** The message `id` in the current locale, then in English, then the id itself. */
@@ -97,4 +105,9 @@ export const i18n = new I18n();
 /** Shorthand for templates: `t('search-label')`. Reactive through `i18n.lang`. */
 export function t(id: string, args?: Args): string {
   return i18n.t(id, args);
+}
+
+/** A message in a given language, whatever the current one (the attract screen shows all three). */
+export function tIn(lang: Lang, id: string, args?: Args): string {
+  return format(LOCALE_OF[lang], id, null, args) ?? format(FALLBACK_LOCALE, id, null, args) ?? id;
 }

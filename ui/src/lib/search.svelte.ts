@@ -18,7 +18,7 @@ class Search {
 
   hits: SearchHit[] = $state.raw([]);
   total = $state(0);
-  facets: FacetCounts = $state.raw({ country: {}, category: {} });
+  facets: FacetCounts = $state.raw({ country: {}, category: {}, city: {}, certification: {}, storage: {}, city_names: {} });
   /** The request whose reply is on screen (for "load more" and the empty message). */
   shown: SearchRequest | null = $state.raw(null);
   /** A request is in flight. */
@@ -48,6 +48,14 @@ class Search {
   setCategory(category: string | null): void {
     this.category = category;
     void this.run('filter');
+  }
+
+  /** Back to the whole catalog with no query and no filter (a kiosk reset). */
+  reset(): void {
+    this.query = '';
+    this.country = null;
+    this.category = null;
+    void this.run('query');
   }
 
   clearFilters(): void {

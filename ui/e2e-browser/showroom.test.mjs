@@ -1,0 +1,314 @@
+// The online show in headless Chromium against the real `showroom serve` (started by run.mjs):
+// every screen in every language and size, with axe-core and screenshots; the kiosk idle reset;
+// search as you type that never shows stale results; and the launch and keystroke timings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const URL_ = process.env.SHOWROOM_URL;
+const ROOT = process.env.SHOWROOM_ROOT;
+const SHOTS = join(ROOT ?? '.', 'target/screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const LANGS = ['zh', 'ru', 'en'];
+const LOCALE = { zh: 'zh-CN', ru: 'ru-RU', en: 'en-US' };
+const SIZES = [
+  [1080, 1920],
+  [1920, 1080],
+  [1280, 800],
+];
+
+/** Message ids and their text per locale, read from the same ui.ftl files the UI bundles. */
+function messages(locale) {
+  const text = readFileSync(join(ROOT, 'locales', locale, 'ui.ftl'), 'utf8');
+  const out = {};
+  for (const m of text.matchAll(/^([a-z][a-z0-9-]*) = (.*)$/gm)) out[m[1]] = m[2];
+  return out;
+}
+const MSG = Object.fromEntries(LANGS.map((l) => [l, messages(LOCALE[l])]));
+
+let browser;
+before(async () => {
+  assert.ok(URL_, 'SHOWROOM_URL is set by run.mjs');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+after(async () => browser?.close());
+
+async function newPage(width = 1280, height = 800) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  return { page, context, problems };
+}
+
+async function axe(page, screen) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `axe on ${screen}: ${JSON.stringify(bad)}`);
+}
+
+async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  writeFileSync(join(SHOTS, `${name}.png`), await page.screenshot());
+}
+
+/** No message id may show up as text: a missing message would. */
+async function assertNoRawIds(page, lang, screen) {
+  const text = await page.evaluate(() => document.body.innerText);
+  const raw = Object.keys(MSG.en).filter((id) => id.includes('-') && new RegExp(`(^|\\s)${id}(\\s|$)`).test(text));
+  assert.deepEqual(raw, [], `${screen} in ${lang} shows message ids`);
+}
+
+async function api(path) {
+  const r = await fetch(new URL(path, URL_));
+  assert.equal(r.status, 200, path);
+  return r.json();
+}
+
+test('every screen in every language and size, accessible and translated', async () => {
+  const home = await api('/api/showcase');
+  const product = home.featured.find((h) => h.has_image) ?? home.featured[0];
+  const detail = await api(`/api/products/${product.id}`);
+  const booth = detail.exhibitor.booth;
+  assert.ok(booth, 'the featured product has a booth');
+
+  for (const [width, height] of SIZES) {
+    for (const lang of LANGS) {
+      const { page, context, problems } = await newPage(width, height);
+      const tag = `${width}x${height}-${lang}`;
+      const msg = MSG[lang];
+      const check = async (screen, selector) => {
+        await page.waitForSelector(selector, { timeout: 15000 });
+        assert.equal(await page.evaluate(() => document.documentElement.lang), LOCALE[lang], `${screen} html lang`);
+        await assertNoRawIds(page, lang, screen);
+        if (width === 1280) await axe(page, `${screen} ${lang}`);
+        await shot(page, `${tag}-${screen}`);
+      };
+
+      await page.goto(`${URL_}?lang=${lang}#/attract`);
+      await check('attract', '[data-testid="attract-en"]');
+      // The attract screen speaks all three languages at once.
+      for (const l of LANGS) {
+        assert.equal((await page.textContent(`[data-testid="attract-${l}"] .touch`)).trim(), MSG[l]['attract-touch']);
+      }
+      await page.click(`[data-testid="attract-${lang}"]`);
+      await check('home', '[data-testid="home-featured"] [data-testid="product-card"]');
+      assert.equal((await page.textContent('[data-testid="nav-home"]')).trim(), msg['nav-home']);
+      assert.ok((await page.locator('[data-testid^="map-country-"]').count()) >= 10, 'countries on the map');
+
+      // A country on the map lists its products with facet chips.
+      await page.click('[data-testid="map-country-KZ"]');
+      await page.waitForSelector('[data-testid="results"][data-query=""][data-pending="false"]');
+      await check('results', '[data-testid="facet-category"] .chip');
+      const kz = home.countries.find((c) => c.country === 'KZ').products;
+      const shown = (await page.textContent('[data-testid="result-count"]')).replace(/[^0-9]/g, '');
+      assert.equal(Number(shown), kz, 'the map filters by country');
+      const chips = await page.$$eval('[data-testid="facet-category"] button', (b) => b.length);
+      assert.ok(chips <= 12, `top-level categories only (${chips} chips)`);
+
+      await page.goto(`${URL_}?lang=${lang}#/product/${product.id}`);
+      await check('product', '[data-testid="product-qr"] path');
+      const qrUrl = await page.getAttribute('[data-testid="product-qr"]', 'data-url');
+      assert.equal(qrUrl, `${new URL(URL_).origin}/#/product/${product.id}`);
+      await page.click('[data-testid="shortlist-toggle"]');
+      assert.equal((await page.textContent('[data-testid="shortlist-toggle"]')).trim(), msg['shortlist-remove']);
+
+      await page.click('[data-testid="exhibitor-link"]');
+      await check('exhibitor', '[data-testid="exhibitor"] [data-testid="product-card"]');
+
+      await page.click('[data-testid="booth-link"]');
+      await check('hall', `[data-testid="booth-${booth}"].selected`);
+      assert.equal(await page.locator('[data-testid="you-are-here"]').count(), 1);
+
+      await page.click('[data-testid="nav-shortlist"]');
+      await check('shortlist', '[data-testid="shortlist-item"]');
+      await page.click('[data-testid="send-inquiry"]');
+      await check('inquiry', '[data-testid="inquiry"]');
+      assert.deepEqual(problems, [], `${tag}: no errors in the page`);
+      await context.close();
+    }
+  }
+});
+
+test('Russian plurals and per-locale prices', async () => {
+  const { page, context } = await newPage();
+  await page.goto(`${URL_}?lang=ru#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  const count = (await page.textContent('[data-testid="result-count"]')).replace(/[\u2068\u2069]/g, '');
+  assert.match(count, /^\d+ товар(а|ов)?$/);
+  const n = Number(count.match(/\d+/)[0]);
+  const form = n % 10 === 1 && n % 100 !== 11 ? 'товар' : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? 'товара' : 'товаров';
+  assert.equal(count.trim(), `${n} ${form}`);
+  await context.close();
+});
+
+test('the kiosk idle reset wipes the search, the shortlist and the language', async () => {
+  const { page, context } = await newPage(1080, 1920);
+  await page.goto(`${URL_}?kiosk=1&idle=3&warn=2`);
+  await page.waitForSelector('[data-testid="attract"]');
+  await page.click('[data-testid="attract-ru"]');
+  await page.waitForSelector('[data-testid="home"]');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru-RU');
+  // The on-screen keyboard, Cyrillic layout.
+  await page.click('[data-testid="osk-open"]');
+  await page.click('[data-testid="osk-layout"]');
+  for (const ch of 'мёд') await page.click(`[data-testid="osk"] button:text-is("${ch}")`);
+  await page.waitForSelector('[data-testid="results"][data-query="мёд"][data-pending="false"]');
+  await shot(page, 'kiosk-1080x1920-ru-keyboard');
+  await page.click('[data-testid="product-card"]');
+  await page.click('[data-testid="shortlist-toggle"]');
+  await page.waitForSelector('[data-testid="nav-shortlist"] .nav-count:text-is("1")');
+  // Text selection and the context menu are off.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).userSelect), 'none');
+  await page.waitForSelector('[data-testid="idle-warning"]', { timeout: 10000 });
+  await shot(page, 'kiosk-1080x1920-ru-idle-warning');
+  await page.waitForSelector('[data-testid="attract"]', { timeout: 10000 });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-US');
+  assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing written down');
+  await page.click('[data-testid="attract-en"]');
+  await page.waitForSelector('[data-testid="home"]');
+  assert.equal((await page.textContent('[data-testid="nav-shortlist"] .nav-count')).trim(), '0');
+  assert.equal(await page.inputValue('[data-testid="search"]'), '');
+  // External links and window.open do nothing.
+  const before = page.url();
+  await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = 'https://example.com/';
+    a.textContent = 'out';
+    document.body.append(a);
+    a.click();
+    window.open('https://example.com/');
+  });
+  await page.waitForTimeout(300);
+  assert.equal(page.url(), before);
+  assert.equal(context.pages().length, 1);
+  await context.close();
+});
+
+test('typing fast never shows stale results, even when replies arrive out of order', async () => {
+  const { page, context } = await newPage();
+  // Replies to shorter queries are held back longer, so they arrive after newer ones.
+  await page.route('**/api/search?*', async (route) => {
+    const q = new URL(route.request().url()).searchParams.get('q') ?? '';
+    await new Promise((r) => setTimeout(r, Math.max(0, 400 - q.length * 60)));
+    await route.continue();
+  });
+  await page.goto(`${URL_}?lang=en#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  for (const query of ['honey', 'мёд', 'tea']) {
+    await page.fill('[data-testid="search"]', '');
+    await page.type('[data-testid="search"]', query, { delay: 5 });
+    await page.waitForSelector(`[data-testid="results"][data-query="${query}"][data-pending="false"]`);
+    await page.waitForTimeout(600); // every held-back reply has now arrived
+    assert.equal(await page.getAttribute('[data-testid="results"]', 'data-query'), query);
+    const expected = await api(`/api/search?q=${encodeURIComponent(query)}&lang=en&limit=48`);
+    const shown = await page.$$eval('[data-testid="results"] [data-testid="product-card"]', (cards) =>
+      cards.map((c) => c.getAttribute('data-product-id')),
+    );
+    assert.deepEqual(shown, expected.hits.map((h) => h.id), `results of ${query}`);
+  }
+  await context.close();
+});
+
+function p99(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
+}
+
+test('timings: launch to first interactive screen and keystroke to rendered results', async () => {
+  const { page, context } = await newPage();
+  // Baseline: an empty page's first paint, in the same browser.
+  await page.goto('data:text/html,<meta charset=utf-8><p>baseline</p>');
+  const baseline = await page.evaluate(
+    () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? performance.now(),
+  );
+  await page.goto(`${URL_}?lang=en`);
+  await page.waitForSelector('[data-testid="home-featured"] [data-testid="product-card"]');
+  const interactive = await page.evaluate(() => performance.now());
+  const appPaint = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    dom: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
+  }));
+
+  // Keystroke to rendered results: the `beforeinput` time in the page (Cyrillic is typed as
+  // text input, with no keydown) to the frame after the results
+  // of the new text are in the DOM. Baseline: keydown to the next frame with no search.
+  await page.goto(`${URL_}?lang=en#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  await page.evaluate(() => {
+    window.__keys = [];
+    document.addEventListener('beforeinput', () => window.__keys.push(performance.now()), { capture: true });
+  });
+  const latencies = [];
+  const texts = [];
+  for (const query of ['honey', 'green tea', 'мёд', 'saffron', 'carpet', 'silk scarf', 'dried apricot']) {
+    await page.fill('[data-testid="search"]', '');
+    await page.waitForSelector('[data-testid="results"][data-query=""][data-pending="false"]');
+    for (let i = 1; i <= query.length; i++) {
+      await page.keyboard.type(query[i - 1]);
+      const text = query.slice(0, i);
+      const ms = await page.evaluate(async (text) => {
+        const t0 = window.__keys[window.__keys.length - 1];
+        const el = document.querySelector('[data-testid="results"]');
+        while (!(el.dataset.query === text && el.dataset.pending === 'false')) {
+          await new Promise((r) => requestAnimationFrame(r));
+        }
+        await new Promise((r) => requestAnimationFrame(r));
+        return performance.now() - t0;
+      }, text);
+      latencies.push(ms);
+      texts.push([text, Math.round(ms)]);
+    }
+  }
+  await page.goto('data:text/html,<meta charset=utf-8><input id=i><div id=o></div>');
+  await page.evaluate(() => {
+    window.__keys = [];
+    const i = document.getElementById('i');
+    i.addEventListener('beforeinput', () => window.__keys.push(performance.now()));
+    i.addEventListener('input', () => (document.getElementById('o').textContent = i.value));
+  });
+  await page.focus('#i');
+  const base = [];
+  for (const ch of 'honeygreenteasaffroncarpet') {
+    await page.keyboard.type(ch);
+    base.push(
+      await page.evaluate(async () => {
+        const t0 = window.__keys[window.__keys.length - 1];
+        await new Promise((r) => requestAnimationFrame(r));
+        return performance.now() - t0;
+      }),
+    );
+  }
+  texts.sort((a, b) => b[1] - a[1]);
+  latencies.sort((a, b) => a - b);
+  const report = {
+    launch_to_interactive_ms: Math.round(interactive),
+    app_first_contentful_paint_ms: Math.round(appPaint.fcp ?? -1),
+    app_dom_content_loaded_ms: Math.round(appPaint.dom ?? -1),
+    empty_page_first_paint_ms: Math.round(baseline),
+    keystrokes: latencies.length,
+    slowest: texts.slice(0, 5),
+    keystroke_to_results_p50_ms: Math.round(latencies[Math.floor(latencies.length / 2)]),
+    keystroke_to_results_p99_ms: Math.round(p99(latencies)),
+    baseline_keystroke_to_frame_p99_ms: Math.round(p99(base)),
+  };
+  console.log(`TIMINGS ${JSON.stringify(report)}`);
+  mkdirSync(join(ROOT, 'target'), { recursive: true });
+  writeFileSync(join(ROOT, 'target/e2e-timings.json'), JSON.stringify(report, null, 2));
+  assert.ok(report.launch_to_interactive_ms < 5000);
+  assert.ok(report.keystroke_to_results_p99_ms < 1000);
+  await context.close();
+});

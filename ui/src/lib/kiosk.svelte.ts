@@ -1,0 +1,127 @@
+// Kiosk behaviour in the UI: the idle warning and the reset that wipes the visitor's search,
+// shortlist and forms and returns to the attract screen in the default language. The shell
+// locks the window itself (full screen, no devtools, no navigation away); this module adds the
+// UI-side guards (no context menu, no selection, no zoom keys, no external links).
+import * as api from '../api';
+import type { Lang, ShowSettings } from '../api';
+import { i18n, isLang } from './i18n.svelte';
+import { runVisitorResets } from './inquiry-slot';
+import { productView } from './product.svelte';
+import { route } from './route.svelte';
+import { search } from './search.svelte';
+import { shortlist } from './shortlist.svelte';
+
+const DEFAULT_IDLE = 90;
+const DEFAULT_WARNING = 15;
+
+class Kiosk {
+  enabled = $state(false);
+  settings: ShowSettings | null = $state.raw(null);
+  /** Seconds left before the reset while the warning shows; null when no warning. */
+  warning: number | null = $state(null);
+  keyboardOpen = $state(false);
+  defaultLang: Lang = 'en';
+  idleSeconds = DEFAULT_IDLE;
+  warningSeconds = DEFAULT_WARNING;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #tick: ReturnType<typeof setInterval> | undefined;
+
+  /** Reads the settings; `?kiosk=1` (with `idle=` and `warn=` seconds) turns a browser into a kiosk too. */
+  async init(): Promise<void> {
+    let settings: ShowSettings | null = null;
+    try {
+      settings = await api.showSettings();
+    } catch {
+      settings = null;
+    }
+    this.settings = settings;
+    const params = new URLSearchParams(window.location.search);
+    this.enabled = settings?.kiosk === true || params.get('kiosk') === '1';
+    this.idleSeconds = Number(params.get('idle')) || settings?.idle_seconds || DEFAULT_IDLE;
+    this.warningSeconds = Number(params.get('warn')) || settings?.idle_warning_seconds || DEFAULT_WARNING;
+    const fromUrl = params.get('lang');
+    this.defaultLang = settings?.default_lang ?? (fromUrl && isLang(fromUrl) ? fromUrl : 'en');
+    shortlist.init(!this.enabled);
+    i18n.persist = !this.enabled;
+    if (!this.enabled) i18n.setLang(i18n.lang);
+    if (!this.enabled) return;
+    document.documentElement.classList.add('kiosk');
+    const activity = (): void => this.touch();
+    for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const) {
+      window.addEventListener(type, activity, { capture: true, passive: true });
+    }
+    window.addEventListener('contextmenu', (e) => e.preventDefault(), { capture: true });
+    window.addEventListener('selectstart', (e) => {
+      const target = e.target as HTMLElement | null;
+      if (!target?.closest?.('input, textarea')) e.preventDefault();
+    });
+    window.addEventListener(
+      'keydown',
+      (e) => {
+        const zoom = (e.ctrlKey || e.metaKey) && ['+', '-', '=', '0', '_'].includes(e.key);
+        const devtools = e.key === 'F12' || ((e.ctrlKey || e.metaKey) && e.shiftKey && /^[ijc]$/i.test(e.key));
+        const reload = e.key === 'F5' || ((e.ctrlKey || e.metaKey) && /^[rlnwtop]$/i.test(e.key));
+        if (zoom || devtools || reload) e.preventDefault();
+      },
+      { capture: true },
+    );
+    window.addEventListener('wheel', (e) => e.ctrlKey && e.preventDefault(), { passive: false, capture: true });
+    // Links to anywhere but this app do nothing (the shell refuses the navigation as well).
+    document.addEventListener(
+      'click',
+      (e) => {
+        const link = (e.target as HTMLElement | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
+        if (link && (link.origin !== window.location.origin || link.target === '_blank')) e.preventDefault();
+      },
+      { capture: true },
+    );
+    window.open = () => null;
+    this.reset();
+  }
+
+  touch(): void {
+    if (!this.enabled) return;
+    if (this.warning !== null) this.#stopWarning();
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => this.#warn(), this.idleSeconds * 1000);
+  }
+
+  #warn(): void {
+    if (route.screen.name === 'attract' && this.#nothingToWipe()) {
+      this.touch();
+      return;
+    }
+    this.warning = this.warningSeconds;
+    this.#tick = setInterval(() => {
+      if (this.warning === null) return;
+      this.warning -= 1;
+      if (this.warning <= 0) this.reset();
+    }, 1000);
+  }
+
+  #nothingToWipe(): boolean {
+    return search.query === '' && !search.hasFilters && shortlist.items.length === 0 && i18n.lang === this.defaultLang;
+  }
+
+  #stopWarning(): void {
+    clearInterval(this.#tick);
+    this.warning = null;
+  }
+
+  /** Wipes everything a visitor left and shows the attract screen in the default language. */
+  reset(): void {
+    this.#stopWarning();
+    this.keyboardOpen = false;
+    runVisitorResets();
+    shortlist.clear();
+    i18n.setLang(this.defaultLang);
+    search.reset();
+    productView.close();
+    if (window.location.hash !== '#/attract') history.replaceState(null, '', '#/attract');
+    route.sync();
+    (document.activeElement as HTMLElement | null)?.blur?.();
+    this.touch();
+  }
+}
+
+export const kiosk = new Kiosk();

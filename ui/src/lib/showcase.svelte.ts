@@ -1,0 +1,28 @@
+// The home screen's content and the hall map, loaded once per catalog.
+import * as api from '../api';
+import type { HallMap, Showcase } from '../api';
+import { errors } from './errors.svelte';
+
+class ShowcaseState {
+  data: Showcase | null = $state.raw(null);
+  hall: HallMap | null = $state.raw(null);
+
+  async load(): Promise<void> {
+    try {
+      this.data = await api.showcase();
+    } catch (e) {
+      errors.report('catalog', api.toApiError(e), () => void this.load());
+    }
+  }
+
+  async loadHall(): Promise<void> {
+    if (this.hall) return;
+    try {
+      this.hall = await api.hallMap();
+    } catch (e) {
+      errors.report('catalog', api.toApiError(e), () => void this.loadHall());
+    }
+  }
+}
+
+export const showcase = new ShowcaseState();
