@@ -17,3 +17,23 @@ cli-search-summary = { $total ->
    *[other] { $total } matches in { $ms } ms
 }
 cli-search-none = nothing matches “{ $query }”; try fewer or shorter words
+
+## Inquiries, outbox and the trade platform
+
+cli-inquiry-queued = inquiry { $ref } is saved in the outbox and will be sent to the trade platform
+cli-inquiry-invalid = { $count ->
+    [one] the inquiry has { $count } problem; nothing was saved:
+   *[other] the inquiry has { $count } problems; nothing was saved:
+}
+cli-inquiry-unreadable = cannot read the inquiry in { $file }: { $detail }
+cli-outbox-empty = the outbox is empty
+cli-outbox-row = { $ref }  { $state }  tries: { $attempts }  next try: { $next }  platform: { $platform }  { $error }
+cli-outbox-flushed = delivered { $delivered }, refused { $failed }, still undelivered { $left }
+cli-platform-missing = no trade platform is configured: set SHOWROOM_PLATFORM_URL and SHOWROOM_PLATFORM_TOKEN, or url and token under [platform] in showroom.toml
+cli-sync-not-modified = the catalog is up to date (version { $version })
+cli-sync-full = catalog version { $version } downloaded in full and applied: { $products } products, { $fetched } images fetched
+cli-sync-delta = catalog updated to version { $version }: { $operations } changes, { $fetched } images fetched, { $products } products in all
+cli-search-corrected = showing results for “{ $query }”
+cli-generate-done = wrote { $count } products to { $dir }
+cli-verify-ok = the data directory is sound: database { $integrity }, { $products } products, { $indexed } indexed
+cli-verify-failed = the data directory has a problem: database { $integrity }, { $products } products, { $indexed } indexed

@@ -21,3 +21,30 @@ cli-search-summary = { $total ->
    *[other] найдено { $total } товара за { $ms } мс
 }
 cli-search-none = по запросу «{ $query }» ничего не найдено; попробуйте меньше слов или более короткие слова
+
+## Запросы, очередь отправки и торговая платформа
+
+cli-inquiry-queued = запрос { $ref } сохранён в очереди и будет отправлен на торговую платформу
+cli-inquiry-invalid = { $count ->
+    [one] в запросе { $count } ошибка; ничего не сохранено:
+    [few] в запросе { $count } ошибки; ничего не сохранено:
+    [many] в запросе { $count } ошибок; ничего не сохранено:
+   *[other] в запросе { $count } ошибки; ничего не сохранено:
+}
+cli-inquiry-unreadable = не удалось прочитать запрос из { $file }: { $detail }
+cli-outbox-empty = очередь отправки пуста
+cli-outbox-row = { $ref }  { $state }  попыток: { $attempts }  следующая попытка: { $next }  на платформе: { $platform }  { $error }
+cli-outbox-flushed = доставлено: { $delivered }, отклонено: { $failed }, ещё не доставлено: { $left }
+cli-platform-missing = торговая платформа не настроена: задайте SHOWROOM_PLATFORM_URL и SHOWROOM_PLATFORM_TOKEN или url и token в разделе [platform] файла showroom.toml
+cli-sync-not-modified = каталог актуален (версия { $version })
+cli-sync-full = каталог версии { $version } загружен полностью и применён; товаров: { $products }, загружено изображений: { $fetched }
+cli-sync-delta = каталог обновлён до версии { $version }; изменений: { $operations }, загружено изображений: { $fetched }, всего товаров: { $products }
+cli-search-corrected = показаны результаты для «{ $query }»
+cli-generate-done = { $count ->
+    [one] записан { $count } товар в { $dir }
+    [few] записано { $count } товара в { $dir }
+    [many] записано { $count } товаров в { $dir }
+   *[other] записано { $count } товара в { $dir }
+}
+cli-verify-ok = каталог данных в порядке: база данных { $integrity }, товаров — { $products }, в индексе — { $indexed }
+cli-verify-failed = в каталоге данных есть проблема: база данных { $integrity }, товаров — { $products }, в индексе — { $indexed }

@@ -11,3 +11,20 @@ cli-stats-countries = 各国商品数：
 cli-stats-languages = 各语言的商品名称数：
 cli-search-summary = 找到 { $total } 个结果，用时 { $ms } 毫秒
 cli-search-none = 没有与“{ $query }”匹配的结果；请尝试更少或更短的词
+
+## 询价、发送队列与贸易平台
+
+cli-inquiry-queued = 询价 { $ref } 已保存到发送队列，将发送至贸易平台
+cli-inquiry-invalid = 询价有 { $count } 处问题，未保存任何内容：
+cli-inquiry-unreadable = 无法读取 { $file } 中的询价：{ $detail }
+cli-outbox-empty = 发送队列为空
+cli-outbox-row = { $ref }  { $state }  已尝试：{ $attempts } 次  下次尝试：{ $next }  平台编号：{ $platform }  { $error }
+cli-outbox-flushed = 已送达 { $delivered } 份，被拒绝 { $failed } 份，尚未送达 { $left } 份
+cli-platform-missing = 尚未配置贸易平台：请设置 SHOWROOM_PLATFORM_URL 和 SHOWROOM_PLATFORM_TOKEN，或在 showroom.toml 的 [platform] 中填写 url 和 token
+cli-sync-not-modified = 目录已是最新（版本 { $version }）
+cli-sync-full = 已完整下载并应用目录版本 { $version }：共 { $products } 种商品，下载图片 { $fetched } 张
+cli-sync-delta = 目录已更新至版本 { $version }：{ $operations } 项变更，下载图片 { $fetched } 张，共 { $products } 种商品
+cli-search-corrected = 显示“{ $query }”的结果
+cli-generate-done = 已将 { $count } 件商品写入 { $dir }
+cli-verify-ok = 数据目录完好：数据库 { $integrity }，商品 { $products } 件，已索引 { $indexed } 件
+cli-verify-failed = 数据目录有问题：数据库 { $integrity }，商品 { $products } 件，已索引 { $indexed } 件

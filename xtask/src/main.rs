@@ -133,6 +133,8 @@ fn test() -> Result {
     step("build the app");
     status(cargo(&["build", "-p", "sco-showroom"]))?;
     window_tests()?;
+    step("end-to-end tests of the online show in Chromium (showroom serve, Playwright, axe-core)");
+    status(cmd("npm", &["run", "e2e"], &root().join("ui")))?;
     eprintln!(
         "\nall checks passed in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -3,10 +3,18 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod bench;
+mod catalog;
+mod output;
+mod search;
+mod serve;
+mod trade;
+
 use clap::{Parser, Subcommand};
-use showroom_core::i18n::{n, s, tr};
-use showroom_core::model::pick;
-use showroom_core::{Config, Error, Lang, SearchRequest, Showroom};
+use showroom_core::i18n::{s, tr};
+use showroom_core::{Config, Error, Lang, Showroom};
+
+use output::Output;
 
 /// Where the app and the CLI keep their data unless told otherwise; the same folder the
 /// desktop app uses (its bundle identifier under the platform's data directory).
@@ -47,23 +55,74 @@ enum Command {
         command: CatalogCommand,
     },
     /// Search the current catalog.
-    Search {
-        query: String,
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        #[arg(long)]
-        country: Option<String>,
-        #[arg(long)]
-        category: Option<String>,
+    Search(search::SearchArgs),
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+    /// Relevance of an engine on the judged queries: nDCG@10, recall@10, MRR per kind.
+    Eval(bench::EvalArgs),
+    /// Order inquiries to the trade platform.
+    Inquiry {
+        #[command(subcommand)]
+        command: InquiryCommand,
+    },
+    /// The outbox of inquiries waiting for the trade platform.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+    /// Pull catalog updates from the trade platform once.
+    Sync,
+    /// Serve the online show: the web UI and its JSON API over HTTP.
+    Serve(serve::ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum InquiryCommand {
+    /// Validate an inquiry (JSON) and store it in the outbox; prints its client_ref.
+    Submit { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Each inquiry's reference, state, tries, next try and last error.
+    List,
+    /// Deliver what is due, retrying with backoff until nothing is undelivered or the
+    /// wait is over; exit 0 when nothing is left undelivered.
+    Flush {
+        #[arg(long, default_value_t = 0.0)]
+        wait: f64,
     },
 }
 
 #[derive(Subcommand)]
+enum BenchCommand {
+    /// Per-keystroke search latency at N products, beside SQLite FTS5.
+    Search(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
 enum CatalogCommand {
+    /// Write a synthetic multilingual bundle drawn from the sample catalog's vocabulary.
+    Generate {
+        #[arg(long)]
+        products: usize,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The catalog whose names, categories and exhibitors are used.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog"))]
+        sample: PathBuf,
+    },
     /// Validate a bundle without importing it; exit 1 when it is invalid.
     Check { bundle: PathBuf },
     /// Counts of the current catalog.
     Stats,
+    /// Check the data directory: database integrity, index complete; exit 1 if not.
+    Verify,
 }
 
 fn system_lang() -> Lang {
@@ -143,188 +202,70 @@ fn data_dir(cli: &Cli) -> anyhow::Result<PathBuf> {
     Ok(base.data_dir().join(APP_ID))
 }
 
-fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
-}
-
 async fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
+    let out = Output {
+        lang,
+        json: cli.json,
+    };
     // `catalog check` never touches the data directory.
     if let Command::Catalog {
         command: CatalogCommand::Check { bundle },
     } = &cli.command
     {
-        let limits = showroom_core::catalog::Limits::default();
-        let loaded = showroom_core::catalog::load(bundle, &limits, false);
-        if cli.json {
-            print_json(&serde_json::json!({
-                "valid": loaded.is_valid(),
-                "products": loaded.data.products.len(),
-                "problems": loaded.problems,
-            }))?;
-        } else if loaded.is_valid() {
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli-check-ok",
-                    &[
-                        s("bundle", bundle.display().to_string()),
-                        n("count", loaded.data.products.len() as f64)
-                    ]
-                )
-            );
-        } else {
-            for problem in &loaded.problems {
-                println!("{}", problem.localize(lang));
-            }
-        }
-        return Ok(if loaded.is_valid() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        });
+        return catalog::check(&out, bundle);
+    }
+    // Neither do these: they work in folders of their own.
+    match &cli.command {
+        Command::Catalog {
+            command:
+                CatalogCommand::Generate {
+                    products,
+                    out: dir,
+                    seed,
+                    sample,
+                },
+        } => return catalog::generate(&out, sample, *products, dir, *seed),
+        Command::Eval(args) => return bench::eval(&out, args).await,
+        Command::Bench {
+            command: BenchCommand::Search(args),
+        } => return bench::search(&out, &data_dir(&cli)?, args).await,
+        _ => {}
     }
 
     let showroom = Showroom::open(Config::new(data_dir(&cli)?)).await?;
-    let result = dispatch(&cli, &showroom, lang).await;
+    let result = dispatch(&cli, &showroom, &out).await;
     showroom.close().await;
     result
 }
 
-async fn dispatch(cli: &Cli, showroom: &Showroom, lang: Lang) -> anyhow::Result<ExitCode> {
+async fn dispatch(cli: &Cli, showroom: &Showroom, out: &Output) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Import {
             bundle,
             skip_invalid,
-        } => {
-            let report = showroom.import_bundle(bundle, *skip_invalid).await?;
-            if cli.json {
-                print_json(&report)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            if !report.skipped.is_empty() {
-                eprintln!(
-                    "{}",
-                    tr(
-                        lang,
-                        "cli-import-skipped",
-                        &[n("count", report.skipped.len() as f64)]
-                    )
-                );
-                for problem in &report.skipped {
-                    eprintln!("  {}", problem.localize(lang));
-                }
-            }
-            let id = if report.changed {
-                "cli-import-done"
-            } else {
-                "cli-import-unchanged"
-            };
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    id,
-                    &[
-                        s("catalog", report.catalog_id.as_str()),
-                        s("version", report.version.as_str()),
-                        n("products", report.products),
-                        n("exhibitors", report.exhibitors),
-                        n("categories", report.categories),
-                        n("images", report.images),
-                        s("seconds", format!("{:.2}", report.seconds)),
-                    ]
-                )
-            );
-        }
+        } => catalog::import(showroom, out, bundle, *skip_invalid).await,
         Command::Catalog {
             command: CatalogCommand::Stats,
-        } => {
-            let stats = showroom.stats().await?;
-            if cli.json {
-                print_json(&stats)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli-stats-header",
-                    &[
-                        s("catalog", stats.id.as_str()),
-                        s("version", stats.version.as_str())
-                    ]
-                )
-            );
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli-stats-counts",
-                    &[
-                        n("products", stats.products),
-                        n("exhibitors", stats.exhibitors),
-                        n("categories", stats.categories),
-                        n("images", stats.images),
-                    ]
-                )
-            );
-            println!("{}", tr(lang, "cli-stats-countries", &[]));
-            for (country, count) in &stats.per_country {
-                println!("  {country}  {count}");
-            }
-            println!("{}", tr(lang, "cli-stats-languages", &[]));
-            for (code, count) in &stats.name_languages {
-                println!("  {code}  {count}");
-            }
-        }
-        Command::Search {
-            query,
-            limit,
-            country,
-            category,
-        } => {
-            let response = showroom
-                .search(SearchRequest {
-                    query: query.clone(),
-                    lang,
-                    limit: Some(*limit),
-                    offset: None,
-                    country: country.clone(),
-                    category: category.clone(),
-                })
-                .await?;
-            if cli.json {
-                print_json(&response)?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            if response.hits.is_empty() {
-                println!(
-                    "{}",
-                    tr(lang, "cli-search-none", &[s("query", query.as_str())])
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
-            for (rank, hit) in response.hits.iter().enumerate() {
-                let name = pick(&hit.name, lang).map(|(_, t)| t).unwrap_or(&hit.id);
-                println!("{:>3}. {name}  [{}]  {}", rank + 1, hit.id, hit.country);
-            }
-            println!(
-                "{}",
-                tr(
-                    lang,
-                    "cli-search-summary",
-                    &[
-                        n("total", response.total as f64),
-                        s("ms", format!("{:.1}", response.took_ms))
-                    ]
-                )
-            );
-        }
+        } => catalog::stats(showroom, out).await,
         Command::Catalog {
-            command: CatalogCommand::Check { .. },
-        } => unreachable!("handled before the data directory is opened"),
+            command: CatalogCommand::Verify,
+        } => catalog::verify(showroom, out).await,
+        Command::Search(args) => search::search(showroom, out, args).await,
+        Command::Inquiry {
+            command: InquiryCommand::Submit { file },
+        } => trade::submit(showroom, &trade::config(showroom.data_dir())?, out, file).await,
+        Command::Outbox {
+            command: OutboxCommand::List,
+        } => trade::list(showroom, out).await,
+        Command::Outbox {
+            command: OutboxCommand::Flush { wait },
+        } => trade::flush(showroom, &trade::config(showroom.data_dir())?, out, *wait).await,
+        Command::Sync => trade::sync(showroom, &trade::config(showroom.data_dir())?, out).await,
+        Command::Serve(args) => serve::serve(showroom, out, args).await,
+        Command::Catalog {
+            command: CatalogCommand::Check { .. } | CatalogCommand::Generate { .. },
+        }
+        | Command::Eval(_)
+        | Command::Bench { .. } => unreachable!("handled before the data directory is opened"),
     }
-    Ok(ExitCode::SUCCESS)
 }

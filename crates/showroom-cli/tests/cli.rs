@@ -129,3 +129,92 @@ fn the_sample_bundle_checks_clean() {
         text(&out.stderr)
     );
 }
+
+/// An import killed with SIGKILL at any moment leaves the previous catalog whole and
+/// searchable (or, past its commit, the new one whole), and the next import succeeds.
+#[cfg(unix)]
+#[test]
+fn an_import_killed_at_any_point_leaves_a_whole_catalog() {
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (v1, v2) = (dir.path().join("v1"), dir.path().join("v2"));
+    let generate = |n: &str, seed: &str, out: &Path| {
+        let status = showroom(
+            dir.path(),
+            &[
+                "catalog",
+                "generate",
+                "--products",
+                n,
+                "--seed",
+                seed,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(status.status.success(), "{}", text(&status.stderr));
+    };
+    generate("200", "1", &v1);
+    generate("3000", "2", &v2);
+    let out = showroom(&data, &["import", v1.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let stats = |data: &Path| -> (String, u64) {
+        let out = showroom(data, &["catalog", "stats", "--json"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            json["version"].as_str().unwrap().to_string(),
+            json["products"].as_u64().unwrap(),
+        )
+    };
+    let mut saw_old_after_kill = false;
+    for delay_ms in [30, 150, 400, 900, 1600, 2500] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_showroom"))
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("import")
+            .arg(&v2)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+
+        let verify = showroom(&data, &["catalog", "verify"]);
+        assert!(
+            verify.status.success(),
+            "after a kill at {delay_ms} ms: {}",
+            text(&verify.stdout)
+        );
+        let (version, products) = stats(&data);
+        match version.as_str() {
+            "gen-1-200" => {
+                assert_eq!(products, 200);
+                saw_old_after_kill = true;
+            }
+            "gen-2-3000" => assert_eq!(products, 3000),
+            other => panic!("unexpected catalog version {other}"),
+        }
+        let search = showroom(&data, &["search", "honey", "--json"]);
+        assert!(search.status.success(), "{}", text(&search.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+        assert!(json["total"].as_u64().unwrap() > 0);
+        if version == "gen-2-3000" {
+            break;
+        }
+    }
+    assert!(
+        saw_old_after_kill,
+        "no kill landed before the commit; the test proved nothing"
+    );
+    let out = showroom(&data, &["import", v2.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stats(&data), ("gen-2-3000".to_string(), 3000));
+    // Nothing but the current index is left behind.
+    assert_eq!(std::fs::read_dir(data.join("index")).unwrap().count(), 1);
+}

@@ -7,8 +7,14 @@ use ts_rs::{Config, TS};
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
 use crate::media::ThumbSize;
-use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Price, PriceTier, ProductView};
-use crate::search::{FacetCounts, HighlightSpan, SearchHit, SearchRequest, SearchResponse};
+use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Hall, Price, PriceTier, ProductView};
+use crate::search::{
+    FacetCounts, HighlightSpan, QueryReading, SearchHit, SearchRequest, SearchResponse, SortOrder,
+};
+use crate::showcase::{
+    BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, PinCheck, QrCode,
+    ShowSettings, Showcase,
+};
 
 fn export<T: TS>(cfg: &Config, out: &mut String) {
     out.push_str("export ");
@@ -29,15 +35,28 @@ pub fn typescript() -> String {
     export::<PriceTier>(&cfg, &mut out);
     export::<Price>(&cfg, &mut out);
     export::<CatalogInfo>(&cfg, &mut out);
+    export::<SortOrder>(&cfg, &mut out);
     export::<SearchRequest>(&cfg, &mut out);
     export::<HighlightSpan>(&cfg, &mut out);
     export::<SearchHit>(&cfg, &mut out);
     export::<FacetCounts>(&cfg, &mut out);
+    export::<QueryReading>(&cfg, &mut out);
     export::<SearchResponse>(&cfg, &mut out);
     export::<CategoryRef>(&cfg, &mut out);
     export::<ExhibitorRef>(&cfg, &mut out);
     export::<ProductView>(&cfg, &mut out);
     export::<ErrorCode>(&cfg, &mut out);
     export::<ApiError>(&cfg, &mut out);
+    export::<CountryCount>(&cfg, &mut out);
+    export::<CityCount>(&cfg, &mut out);
+    export::<CategoryCount>(&cfg, &mut out);
+    export::<Showcase>(&cfg, &mut out);
+    export::<ExhibitorPage>(&cfg, &mut out);
+    export::<Hall>(&cfg, &mut out);
+    export::<BoothView>(&cfg, &mut out);
+    export::<HallMap>(&cfg, &mut out);
+    export::<QrCode>(&cfg, &mut out);
+    export::<ShowSettings>(&cfg, &mut out);
+    export::<PinCheck>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }

@@ -36,6 +36,9 @@ pub enum Error {
     NoCatalog,
     #[error("internal: {0}")]
     Internal(String),
+    /// The trade platform could not be reached or answered unexpectedly.
+    #[error("trade platform: {0}")]
+    Platform(String),
 }
 
 /// What a consumer (the UI, the CLI's exit path) may branch on.
@@ -67,7 +70,7 @@ impl Error {
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
-            Error::Image(_) | Error::Internal(_) => ErrorCode::Internal,
+            Error::Image(_) | Error::Internal(_) | Error::Platform(_) => ErrorCode::Internal,
         }
     }
 
@@ -96,6 +99,7 @@ impl Error {
             Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
             Error::Index(_) => tr(lang, "error-search", &[]),
             Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
+            Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
         }
     }
 }

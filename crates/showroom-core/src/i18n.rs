@@ -77,6 +77,7 @@ const SOURCES: [(Lang, &[&str]); 3] = [
         &[
             include_str!("../../../locales/en-US/core.ftl"),
             include_str!("../../../locales/en-US/cli.ftl"),
+            include_str!("../../../locales/en-US/inquiry.ftl"),
         ],
     ),
     (
@@ -84,6 +85,7 @@ const SOURCES: [(Lang, &[&str]); 3] = [
         &[
             include_str!("../../../locales/ru-RU/core.ftl"),
             include_str!("../../../locales/ru-RU/cli.ftl"),
+            include_str!("../../../locales/ru-RU/inquiry.ftl"),
         ],
     ),
     (
@@ -91,6 +93,7 @@ const SOURCES: [(Lang, &[&str]); 3] = [
         &[
             include_str!("../../../locales/zh-CN/core.ftl"),
             include_str!("../../../locales/zh-CN/cli.ftl"),
+            include_str!("../../../locales/zh-CN/inquiry.ftl"),
         ],
     ),
 ];

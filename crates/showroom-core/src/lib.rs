@@ -4,19 +4,25 @@
 //! [`Showroom`] is the one facade: cheap to clone, safe to share, every method a single
 //! operation a command or a CLI verb maps to.
 
+pub mod bench;
 pub mod bindings;
 pub mod catalog;
 pub mod error;
+pub mod generate;
 pub mod i18n;
+pub mod inquiry;
 pub mod media;
 pub mod model;
+pub mod relevance;
 pub mod search;
+pub mod showcase;
 pub mod store;
 
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
@@ -65,6 +71,15 @@ pub struct ImportReport {
     pub seconds: f64,
 }
 
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    pub ok: bool,
+    /// What SQLite's `PRAGMA integrity_check` said (`ok` when sound).
+    pub integrity: String,
+    pub products: u32,
+    pub indexed: u64,
+}
+
 #[derive(Clone)]
 pub struct Showroom {
     inner: Arc<Inner>,
@@ -77,6 +92,9 @@ struct Inner {
     index: ArcSwapOption<SearchIndex>,
     /// One catalog change at a time within this process.
     import_lock: tokio::sync::Mutex<()>,
+    started: Instant,
+    /// When (ms after `started`) the store was last asked for a newer catalog.
+    last_refresh: AtomicU64,
 }
 
 fn now_rfc3339() -> String {
@@ -106,6 +124,8 @@ impl Showroom {
                 media,
                 index: ArcSwapOption::empty(),
                 import_lock: tokio::sync::Mutex::new(()),
+                started: Instant::now(),
+                last_refresh: AtomicU64::new(0),
             }),
         };
         if let Some(row) = showroom.inner.store.catalog().await? {
@@ -125,6 +145,10 @@ impl Showroom {
 
     fn index_root(&self) -> PathBuf {
         self.inner.config.data_dir.join("index")
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -304,6 +328,7 @@ impl Showroom {
 
     /// Searches the current catalog. Runs on a blocking thread; callers await it.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse> {
+        self.refresh_now_and_then().await;
         let index = self.inner.index.load_full().ok_or(Error::NoCatalog)?;
         blocking(move || index.search(&request)).await?
     }
@@ -373,6 +398,64 @@ impl Showroom {
             })?;
         let media = self.inner.media.clone();
         blocking(move || media.read(&digest, size)).await?
+    }
+
+    /// Checks that the data directory is sound: SQLite's integrity check, and an index
+    /// holding exactly the stored products.
+    pub async fn verify(&self) -> Result<Verification> {
+        let integrity = self.inner.store.integrity_check().await?;
+        let (products, _, _, _) = self.inner.store.counts().await?;
+        let indexed = self.inner.index.load_full().map_or(0, |i| i.num_docs());
+        Ok(Verification {
+            ok: integrity == "ok" && indexed == products as u64,
+            integrity,
+            products,
+            indexed,
+        })
+    }
+
+    /// [`Showroom::refresh`] at most every two seconds, so a long-running app follows
+    /// imports made by the CLI without a query per keystroke.
+    async fn refresh_now_and_then(&self) {
+        let now = self.inner.started.elapsed().as_millis() as u64;
+        let last = self.inner.last_refresh.load(Ordering::Relaxed);
+        if now.saturating_sub(last) < 2000
+            || self
+                .inner
+                .last_refresh
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        if let Err(error) = self.refresh().await {
+            tracing::warn!(%error, "could not check for a new catalog");
+        }
+    }
+
+    /// Switches to the current catalog's index when another process (the CLI, a sync)
+    /// has imported a new catalog into the same data directory.
+    pub async fn refresh(&self) -> Result<bool> {
+        let Some(row) = self.inner.store.catalog().await? else {
+            return Ok(false);
+        };
+        let current = self.inner.index.load_full();
+        let wanted = self.index_root().join(&row.index_dir);
+        if current.as_ref().is_some_and(|i| i.dir() == wanted) {
+            return Ok(false);
+        }
+        let _guard = self.inner.import_lock.lock().await;
+        let opened = blocking(move || SearchIndex::open(&wanted)).await?;
+        match opened {
+            Ok(index) => {
+                self.inner.index.store(Some(Arc::new(index)));
+                Ok(true)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the new catalog's index is unusable; keeping the current one");
+                Ok(false)
+            }
+        }
     }
 
     pub async fn close(&self) {

@@ -22,17 +22,21 @@ use crate::model::Product;
 pub enum ThumbSize {
     /// Cards in the results grid.
     Grid,
-    /// The product page and the kiosk's full-screen gallery.
+    /// The product page.
     Detail,
+    /// The kiosk's full-screen gallery. Made only from sources larger than `Detail`;
+    /// otherwise the detail file is that image at its own size and serves here too.
+    Full,
 }
 
 impl ThumbSize {
-    pub const ALL: [ThumbSize; 2] = [ThumbSize::Grid, ThumbSize::Detail];
+    pub const ALL: [ThumbSize; 3] = [ThumbSize::Grid, ThumbSize::Detail, ThumbSize::Full];
 
     pub fn pixels(self) -> u32 {
         match self {
             ThumbSize::Grid => 360,
             ThumbSize::Detail => 1080,
+            ThumbSize::Full => 1920,
         }
     }
 
@@ -40,6 +44,7 @@ impl ThumbSize {
         match self {
             ThumbSize::Grid => "grid",
             ThumbSize::Detail => "detail",
+            ThumbSize::Full => "full",
         }
     }
 
@@ -122,7 +127,20 @@ impl MediaStore {
 
     pub fn read(&self, digest: &str, size: ThumbSize) -> Result<Vec<u8>> {
         let path = self.path(digest, size);
-        fs::read(&path).map_err(|e| Error::io(path, e))
+        match fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && size == ThumbSize::Full => {
+                self.read(digest, ThumbSize::Detail)
+            }
+            other => other.map_err(|e| Error::io(path, e)),
+        }
+    }
+
+    /// The sizes made for an image of this many pixels.
+    fn sizes_for(width: u32, height: u32) -> impl Iterator<Item = ThumbSize> {
+        let large = width.max(height) > ThumbSize::Detail.pixels();
+        ThumbSize::ALL
+            .into_iter()
+            .filter(move |s| *s != ThumbSize::Full || large)
     }
 
     /// Makes the thumbnails of every product image, on all cores; each distinct source
@@ -186,7 +204,8 @@ impl MediaStore {
     ) -> std::result::Result<String, ProblemKind> {
         let bytes = crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
         let digest = hex::encode(Sha256::digest(&bytes));
-        if ThumbSize::ALL
+        // Grid and detail exist for every image; their presence means it was made.
+        if [ThumbSize::Grid, ThumbSize::Detail]
             .iter()
             .all(|s| self.path(&digest, *s).exists())
         {
@@ -200,7 +219,7 @@ impl MediaStore {
             detail: e.to_string(),
         };
         let image = reader.decode().map_err(decode_error)?;
-        for size in ThumbSize::ALL {
+        for size in Self::sizes_for(image.width(), image.height()) {
             let jpeg = thumbnail_jpeg(&image, size.pixels()).map_err(decode_error)?;
             let path = self.path(&digest, size);
             write_atomically(&path, &jpeg).map_err(|e| ProblemKind::ImageDecode {

@@ -54,6 +54,10 @@ impl Store {
         Ok(Store { pool })
     }
 
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
     pub async fn catalog(&self) -> Result<Option<CatalogRow>> {
         let row = sqlx::query("SELECT manifest, index_dir FROM catalog WHERE singleton = 1")
             .fetch_optional(&self.pool)
@@ -247,6 +251,18 @@ impl Store {
             .iter()
             .map(|r| (r.get::<String, _>("country"), r.get::<i64, _>("n") as u32))
             .collect())
+    }
+
+    /// SQLite's own consistency check; `ok` when the file is sound.
+    pub async fn integrity_check(&self) -> Result<String> {
+        let rows = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect::<Vec<_>>()
+            .join("; "))
     }
 
     pub async fn close(&self) {
