@@ -276,23 +276,6 @@ pub async fn eval(out: &Output, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         out.json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "{:<16} {:>4} {:>8} {:>9} {:>6}",
-        "kind", "n", "nDCG@10", "recall@10", "MRR"
-    );
-    for (kind, s) in report
-        .per_kind
-        .iter()
-        .chain([(&"overall".to_string(), &report.overall)])
-    {
-        println!(
-            "{kind:<16} {:>4} {:>8.3} {:>9.3} {:>6.3}",
-            s.queries, s.ndcg10, s.recall10, s.mrr
-        );
-    }
-    println!(
-        "exact name ranked first: {:.1} %",
-        report.exact_first * 100.0
-    );
+    print!("{}", report.table());
     Ok(ExitCode::SUCCESS)
 }

@@ -49,6 +49,32 @@ pub struct Report {
     pub worst: Vec<(String, String, f64)>,
 }
 
+impl Report {
+    /// The per-kind table people read: n, nDCG@10, recall@10 and MRR, then the overall row
+    /// and the share of exact names ranked first.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "{:<16} {:>4} {:>8} {:>9} {:>6}\n",
+            "kind", "n", "nDCG@10", "recall@10", "MRR"
+        );
+        for (kind, s) in self
+            .per_kind
+            .iter()
+            .chain([(&"overall".to_string(), &self.overall)])
+        {
+            out += &format!(
+                "{kind:<16} {:>4} {:>8.3} {:>9.3} {:>6.3}\n",
+                s.queries, s.ndcg10, s.recall10, s.mrr
+            );
+        }
+        out += &format!(
+            "exact name ranked first: {:.1} %\n",
+            self.exact_first * 100.0
+        );
+        out
+    }
+}
+
 const K: usize = 10;
 
 /// nDCG@10, recall@10 and reciprocal rank of one ranked list. A query with nothing

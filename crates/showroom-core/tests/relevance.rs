@@ -7,21 +7,7 @@ use showroom_core::relevance::{self, Report};
 use showroom_core::{Config, SearchRequest, Showroom};
 
 fn print(report: &Report) {
-    println!(
-        "{:<16} {:>4} {:>8} {:>9} {:>6}",
-        "kind", "n", "nDCG@10", "recall@10", "MRR"
-    );
-    for (kind, s) in report
-        .per_kind
-        .iter()
-        .chain([(&"overall".to_string(), &report.overall)])
-    {
-        println!(
-            "{kind:<16} {:>4} {:>8.3} {:>9.3} {:>6.3}",
-            s.queries, s.ndcg10, s.recall10, s.mrr
-        );
-    }
-    println!("exact name first: {:.1} %", report.exact_first * 100.0);
+    print!("{}", report.table());
     for (kind, query, ndcg) in &report.worst {
         println!("  worst: {kind:<14} {ndcg:.2}  {query}");
     }
