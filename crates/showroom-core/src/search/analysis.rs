@@ -45,6 +45,9 @@ pub fn stemmed(language: Language) -> TextAnalyzer {
 
 /// Lower case, `ё` read as `е`: what every unstemmed comparison uses.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.chars()
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'ё' { 'е' } else { c })
@@ -62,13 +65,16 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<(usize, bool)> = None;
     for (i, c) in text.char_indices() {
-        let word_char = c.is_alphanumeric();
+        let c_cjk = is_cjk(c);
+        // The common ideographs and Russian letters first: the Unicode tables are slow.
+        let word_char =
+            matches!(c as u32, 0x4E00..=0x9FFF | 0x0401 | 0x0410..=0x0451) || c.is_alphanumeric();
         match start {
-            Some((s, cjk)) if !word_char || is_cjk(c) != cjk => {
+            Some((s, cjk)) if !word_char || c_cjk != cjk => {
                 out.push((s, i));
-                start = word_char.then_some((i, is_cjk(c)));
+                start = word_char.then_some((i, c_cjk));
             }
-            None if word_char => start = Some((i, is_cjk(c))),
+            None if word_char => start = Some((i, c_cjk)),
             _ => {}
         }
     }

@@ -3,10 +3,11 @@
 //! given every name of each concept its own names, keywords or categories mention, at
 //! index time; queries stay plain.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use tantivy::tokenizer::Language;
+use aho_corasick::AhoCorasick;
+use tantivy::tokenizer::{Language, TextAnalyzer};
 
 use super::analysis::{self, fold};
 use super::translit::simplify;
@@ -22,6 +23,13 @@ struct Concept {
 
 pub struct Concepts {
     concepts: Vec<Concept>,
+    /// For en and ru: the first token of each stemmed term, to the (concept, term) pairs
+    /// that start with it, so a product is matched by its own few tokens rather than by
+    /// asking every concept.
+    first_token: [HashMap<String, Vec<(usize, usize)>>; 2],
+    /// Every Chinese term, and the concept each belongs to.
+    zh: AhoCorasick,
+    zh_concept: Vec<usize>,
 }
 
 /// What a product's own text holds, for matching concepts.
@@ -66,8 +74,28 @@ pub fn concepts() -> &'static Concepts {
                     stemmed,
                 })
             })
-            .collect();
-        Concepts { concepts }
+            .collect::<Vec<Concept>>();
+        let mut first_token: [HashMap<String, Vec<(usize, usize)>>; 2] = Default::default();
+        let mut zh_terms = Vec::new();
+        let mut zh_concept = Vec::new();
+        for (c, concept) in concepts.iter().enumerate() {
+            for (lang, index) in first_token.iter_mut().enumerate() {
+                for (t, tokens) in concept.stemmed[lang].iter().enumerate() {
+                    index.entry(tokens[0].clone()).or_default().push((c, t));
+                }
+            }
+            for term in concept.terms[2].iter().filter(|t| !t.is_empty()) {
+                zh_terms.push(term.as_str());
+                zh_concept.push(c);
+            }
+        }
+        let zh = AhoCorasick::new(&zh_terms).expect("the Chinese concept terms make an automaton");
+        Concepts {
+            concepts,
+            first_token,
+            zh,
+            zh_concept,
+        }
     })
 }
 
@@ -82,40 +110,64 @@ impl Concepts {
 
     /// The terms (en, ru, zh) of every concept the product's text mentions.
     pub fn expand(&self, product: &ProductTerms) -> [Vec<&str>; 3] {
-        let mut out: [Vec<&str>; 3] = Default::default();
-        for concept in &self.concepts {
-            let mentioned = concept.stemmed[0]
-                .iter()
-                .any(|t| t.iter().all(|w| product.en.contains(w)))
-                || concept.stemmed[1]
-                    .iter()
-                    .any(|t| t.iter().all(|w| product.ru.contains(w)))
-                || concept.terms[2]
-                    .iter()
-                    .any(|t| product.zh.contains(t.as_str()));
-            if mentioned {
-                for (i, terms) in concept.terms.iter().enumerate() {
-                    out[i].extend(terms.iter().map(String::as_str));
+        let mut mentioned = vec![false; self.concepts.len()];
+        for (lang, tokens) in [&product.en, &product.ru].into_iter().enumerate() {
+            for token in tokens {
+                for &(c, t) in self.first_token[lang].get(token).into_iter().flatten() {
+                    if !mentioned[c]
+                        && self.concepts[c].stemmed[lang][t]
+                            .iter()
+                            .all(|w| tokens.contains(w))
+                    {
+                        mentioned[c] = true;
+                    }
                 }
+            }
+        }
+        for found in self.zh.find_overlapping_iter(&product.zh) {
+            mentioned[self.zh_concept[found.pattern().as_usize()]] = true;
+        }
+        let mut out: [Vec<&str>; 3] = Default::default();
+        for (concept, _) in self.concepts.iter().zip(&mentioned).filter(|(_, m)| **m) {
+            for (i, terms) in concept.terms.iter().enumerate() {
+                out[i].extend(terms.iter().map(String::as_str));
             }
         }
         out
     }
 }
 
+/// The stemming analyzers concept matching uses; made once per thread, not per product.
+pub struct Stemmers {
+    en: TextAnalyzer,
+    ru: TextAnalyzer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Self {
+        Stemmers {
+            en: analysis::stemmed(Language::English),
+            ru: analysis::stemmed(Language::Russian),
+        }
+    }
+}
+
 /// Builds the matching view of a product's names, keywords and categories.
-pub fn product_terms(en_text: &[&str], ru_text: &[&str], zh_text: &[&str]) -> ProductTerms {
-    let mut en = analysis::stemmed(Language::English);
-    let mut ru = analysis::stemmed(Language::Russian);
-    let tokens = |a: &mut tantivy::tokenizer::TextAnalyzer, parts: &[&str]| {
+pub fn product_terms(
+    stemmers: &mut Stemmers,
+    en_text: &[&str],
+    ru_text: &[&str],
+    zh_text: &[&str],
+) -> ProductTerms {
+    let tokens = |a: &mut TextAnalyzer, parts: &[&str]| {
         parts
             .iter()
             .flat_map(|p| analysis::analyze(a, p))
             .collect::<HashSet<String>>()
     };
     ProductTerms {
-        en: tokens(&mut en, en_text),
-        ru: tokens(&mut ru, ru_text),
+        en: tokens(&mut stemmers.en, en_text),
+        ru: tokens(&mut stemmers.ru, ru_text),
         zh: simplify(&fold(&zh_text.join("\n"))),
     }
 }
@@ -128,13 +180,19 @@ mod tests {
     fn the_vocabulary_loads_and_expands_across_languages() {
         let c = concepts();
         assert!(!c.is_empty());
-        let honey = product_terms(&[], &["Алтайский мёд"], &[]);
+        let mut stemmers = Stemmers::default();
+        let honey = product_terms(&mut stemmers, &[], &["Алтайский мёд"], &[]);
         let [en, _, zh] = c.expand(&honey);
         assert!(
             en.contains(&"honey") && zh.contains(&"蜂蜜"),
             "{en:?} {zh:?}"
         );
-        let nothing = product_terms(&["Steel bolts"], &[], &[]);
+        let nothing = product_terms(&mut stemmers, &["Steel bolts"], &[], &[]);
         assert!(c.expand(&nothing).iter().all(Vec::is_empty));
+        // A term of several words needs them all; the Chinese is found inside longer text.
+        let tea = product_terms(&mut stemmers, &[], &[], &["新疆红茶礼盒"]);
+        assert!(c.expand(&tea)[0].contains(&"tea"));
+        let green = product_terms(&mut stemmers, &[], &["Чай зелёный листовой"], &[]);
+        assert!(c.expand(&green)[0].contains(&"green tea"));
     }
 }

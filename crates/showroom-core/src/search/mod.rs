@@ -36,7 +36,8 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::model::{CatalogData, LocalizedText, Price, Product, pick};
+use crate::model::{CatalogData, Exhibitor, LocalizedText, Price, Product, pick};
+use rayon::prelude::*;
 
 pub use highlight::HighlightSpan;
 
@@ -287,12 +288,25 @@ struct ProductText {
     zh_gram: String,
 }
 
+/// The analyzers making a document needs, one set per indexing thread.
+#[derive(Default)]
+struct DocAnalyzers {
+    zh: Option<TextAnalyzer>,
+    stemmers: concepts::Stemmers,
+}
+
+impl DocAnalyzers {
+    fn zh(&mut self) -> &mut TextAnalyzer {
+        self.zh.get_or_insert_with(analysis::zh_analyzer)
+    }
+}
+
 fn product_text(
     p: &Product,
     categories: &HashMap<&str, &LocalizedText>,
     exhibitor_name: Option<&LocalizedText>,
     exhibitor_city: Option<&LocalizedText>,
-    zh: &mut TextAnalyzer,
+    analyzers: &mut DocAnalyzers,
 ) -> ProductText {
     let mut text: [String; 3] = Default::default();
     let mut prefix = String::new();
@@ -380,8 +394,12 @@ fn product_text(
         }
         parts
     };
-    let expanded =
-        concepts::concepts().expand(&concepts::product_terms(&own("en"), &own("ru"), &own("zh")));
+    let expanded = concepts::concepts().expand(&concepts::product_terms(
+        &mut analyzers.stemmers,
+        &own("en"),
+        &own("ru"),
+        &own("zh"),
+    ));
     // concepts.tsv columns are en, ru, zh; LANGS is zh, ru, en.
     for (column, terms) in expanded.iter().enumerate() {
         let lang = [2, 1, 0][column];
@@ -399,7 +417,7 @@ fn product_text(
             let word = &part[from..to];
             if word.chars().any(analysis::is_cjk) {
                 push(&mut zh_gram, word);
-                let segments = analysis::analyze(zh, word);
+                let segments = analysis::analyze(analyzers.zh(), word);
                 for form in translit::pinyin_forms(&translit::simplify(word), &segments) {
                     push(&mut alt, &form);
                     push(&mut words, &form);
@@ -419,6 +437,113 @@ fn product_text(
     }
 }
 
+/// Products per parallel batch while building the index.
+const BUILD_CHUNK: usize = 4096;
+
+/// What making one product's document needs from the whole catalog.
+struct DocContext<'a> {
+    fields: &'a Fields,
+    categories: &'a HashMap<&'a str, &'a LocalizedText>,
+    exhibitors: &'a HashMap<&'a str, &'a Exhibitor>,
+    image_counts: &'a HashMap<&'a str, u32>,
+}
+
+impl DocContext<'_> {
+    /// The document of the product at `position` in the bundle, and its city facet key
+    /// with the city's names.
+    fn document(
+        &self,
+        position: usize,
+        p: &Product,
+        analyzers: &mut DocAnalyzers,
+    ) -> Result<(TantivyDocument, Option<(String, LocalizedText)>)> {
+        let f = self.fields;
+        let exhibitor = self.exhibitors.get(p.exhibitor.as_str());
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &p.id);
+        let card = Card {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            country: p.country.clone(),
+            category: p.category.clone(),
+            exhibitor: p.exhibitor.clone(),
+            exhibitor_name: exhibitor.map(|e| e.name.clone()).unwrap_or_default(),
+            unit: p.unit.clone(),
+            moq: p.moq,
+            price: p.price.clone(),
+            has_image: self.image_counts.get(p.id.as_str()).copied().unwrap_or(0) > 0,
+            tags: p.tags.clone(),
+        };
+        doc.add_text(
+            f.card,
+            serde_json::to_string(&card).map_err(|e| Error::Internal(e.to_string()))?,
+        );
+        for (i, lang) in LANGS.iter().enumerate() {
+            if let Some(name) = p.name.get(lang.code()) {
+                doc.add_text(f.name[i], name);
+            }
+        }
+        let texts = product_text(
+            p,
+            self.categories,
+            exhibitor.map(|e| &e.name),
+            exhibitor.and_then(|e| e.city.as_ref()),
+            analyzers,
+        );
+        for (i, text) in texts.text.iter().enumerate() {
+            doc.add_text(f.text[i], text);
+        }
+        doc.add_text(f.prefix, &texts.prefix);
+        doc.add_text(f.alt, &texts.alt);
+        doc.add_text(f.words, &texts.words);
+        doc.add_text(f.zh_gram, &texts.zh_gram);
+
+        doc.add_facet(f.country, Facet::from_path([p.country.as_str()]));
+        doc.add_facet(f.category, facet(&p.category));
+        let city = p
+            .city
+            .as_ref()
+            .or_else(|| exhibitor.and_then(|e| e.city.as_ref()));
+        let mut city_name = None;
+        if let Some(city) = city
+            && let Some(key) = city_key(city)
+        {
+            doc.add_facet(f.city, Facet::from_path([key.as_str()]));
+            city_name = Some((key, city.clone()));
+        }
+        for cert in &p.certifications {
+            doc.add_facet(f.certification, Facet::from_path([cert.as_str()]));
+        }
+        if let Some(storage) = &p.storage {
+            doc.add_facet(f.storage, Facet::from_path([storage.as_str()]));
+        }
+        if let Some(price) = &p.price
+            && let Some(first) = price.tiers.first()
+        {
+            doc.add_facet(f.currency, Facet::from_path([price.currency.as_str()]));
+            doc.add_f64(f.price, first.unit_price);
+        }
+        if let Some(moq) = p.moq {
+            doc.add_f64(f.moq, moq);
+        }
+        let updated = p
+            .updated_at
+            .as_deref()
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(|t| t.unix_timestamp())
+            .unwrap_or(0);
+        doc.add_i64(f.updated, updated);
+        let featured = p.tags.iter().any(|t| t == "featured");
+        doc.add_u64(
+            f.order,
+            if featured { 0 } else { 1 << 32 } + position as u64,
+        );
+        Ok((doc, city_name))
+    }
+}
+
 impl SearchIndex {
     /// Builds the index of `data` in the new folder `dir`.
     pub fn build(
@@ -431,101 +556,37 @@ impl SearchIndex {
         let index = Index::create_in_dir(dir, schema)?;
         analysis::register(index.tokenizers());
         let mut writer = index.writer::<TantivyDocument>(128 * 1024 * 1024)?;
-        let mut zh = analysis::zh_analyzer();
 
         let categories: HashMap<&str, &LocalizedText> = data
             .categories
             .iter()
             .map(|c| (c.id.as_str(), &c.name))
             .collect();
-        let exhibitors: HashMap<&str, _> =
+        let exhibitors: HashMap<&str, &Exhibitor> =
             data.exhibitors.iter().map(|e| (e.id.as_str(), e)).collect();
+        let context = DocContext {
+            fields: &f,
+            categories: &categories,
+            exhibitors: &exhibitors,
+            image_counts,
+        };
         let mut city_names = BTreeMap::new();
-
-        for (position, p) in data.products.iter().enumerate() {
-            let exhibitor = exhibitors.get(p.exhibitor.as_str());
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, &p.id);
-            let card = Card {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                country: p.country.clone(),
-                category: p.category.clone(),
-                exhibitor: p.exhibitor.clone(),
-                exhibitor_name: exhibitor.map(|e| e.name.clone()).unwrap_or_default(),
-                unit: p.unit.clone(),
-                moq: p.moq,
-                price: p.price.clone(),
-                has_image: image_counts.get(p.id.as_str()).copied().unwrap_or(0) > 0,
-                tags: p.tags.clone(),
-            };
-            doc.add_text(
-                f.card,
-                serde_json::to_string(&card).map_err(|e| Error::Internal(e.to_string()))?,
-            );
-            for (i, lang) in LANGS.iter().enumerate() {
-                if let Some(name) = p.name.get(lang.code()) {
-                    doc.add_text(f.name[i], name);
-                }
-            }
-            let texts = product_text(
-                p,
-                &categories,
-                exhibitor.map(|e| &e.name),
-                exhibitor.and_then(|e| e.city.as_ref()),
-                &mut zh,
-            );
-            for (i, text) in texts.text.iter().enumerate() {
-                doc.add_text(f.text[i], text);
-            }
-            doc.add_text(f.prefix, &texts.prefix);
-            doc.add_text(f.alt, &texts.alt);
-            doc.add_text(f.words, &texts.words);
-            doc.add_text(f.zh_gram, &texts.zh_gram);
-
-            doc.add_facet(f.country, Facet::from_path([p.country.as_str()]));
-            doc.add_facet(f.category, facet(&p.category));
-            let city = p
-                .city
-                .as_ref()
-                .or_else(|| exhibitor.and_then(|e| e.city.as_ref()));
-            if let Some(city) = city
-                && let Some(key) = city_key(city)
-            {
-                doc.add_facet(f.city, Facet::from_path([key.as_str()]));
-                city_names.entry(key).or_insert_with(|| city.clone());
-            }
-            for cert in &p.certifications {
-                doc.add_facet(f.certification, Facet::from_path([cert.as_str()]));
-            }
-            if let Some(storage) = &p.storage {
-                doc.add_facet(f.storage, Facet::from_path([storage.as_str()]));
-            }
-            if let Some(price) = &p.price
-                && let Some(first) = price.tiers.first()
-            {
-                doc.add_facet(f.currency, Facet::from_path([price.currency.as_str()]));
-                doc.add_f64(f.price, first.unit_price);
-            }
-            if let Some(moq) = p.moq {
-                doc.add_f64(f.moq, moq);
-            }
-            let updated = p
-                .updated_at
-                .as_deref()
-                .and_then(|t| {
-                    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                        .ok()
+        // Documents are made on every core, a chunk at a time, while tantivy's own
+        // threads index the chunk before.
+        for (chunk_index, chunk) in data.products.chunks(BUILD_CHUNK).enumerate() {
+            let docs = chunk
+                .par_iter()
+                .enumerate()
+                .map_init(DocAnalyzers::default, |analyzers, (i, p)| {
+                    context.document(chunk_index * BUILD_CHUNK + i, p, analyzers)
                 })
-                .map(|t| t.unix_timestamp())
-                .unwrap_or(0);
-            doc.add_i64(f.updated, updated);
-            let featured = p.tags.iter().any(|t| t == "featured");
-            doc.add_u64(
-                f.order,
-                if featured { 0 } else { 1 << 32 } + position as u64,
-            );
-            writer.add_document(doc)?;
+                .collect::<Result<Vec<_>>>()?;
+            for (doc, city) in docs {
+                if let Some((key, name)) = city {
+                    city_names.entry(key).or_insert(name);
+                }
+                writer.add_document(doc)?;
+            }
         }
         writer.commit()?;
         // One segment answers fastest; the merge runs once, here, not while searching.
