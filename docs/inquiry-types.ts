@@ -61,3 +61,13 @@ export type OutboxEntry = { client_ref: string, created_at: string, state: Outbo
 last_error: string | null, failure: FailureReason | null, platform_id: string | null, platform_status: string | null, status_note: Record<string, string> | null, received_at: string | null, items: Array<ItemSummary>, personal_data_deleted: boolean, };
 
 export type SubmitResult = { "status": "queued", entry: OutboxEntry, } | { "status": "invalid", errors: Array<FieldError>, };
+
+export type OutboxInfo = { 
+/**
+ * False when no trade platform is configured: inquiries stay queued on this device.
+ */
+platform_configured: boolean, 
+/**
+ * Inquiries still waiting to leave (queued or sending).
+ */
+undelivered: number, };

@@ -8,6 +8,10 @@
 
 use std::path::PathBuf;
 
+use showroom_core::inquiry::{
+    Background, DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender,
+    SourceKind, SubmitResult, TradeSettings, validate_inquiry,
+};
 use showroom_core::model::{CatalogInfo, ProductView};
 use showroom_core::showcase::{
     AdminPin, ExhibitorPage, HallMap, PinCheck, QrCode, ShowSettings, Showcase,
@@ -16,6 +20,7 @@ use showroom_core::{ApiError, Config, Lang, SearchRequest, SearchResponse, Showr
 use tauri::http::{Response, StatusCode, header};
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
+use time::OffsetDateTime;
 use tokio::sync::OnceCell;
 
 /// The core, opened once on first use (by the setup task, or by whichever command comes
@@ -25,6 +30,10 @@ struct AppState {
     data_dir: PathBuf,
     bundled_catalog: PathBuf,
     settings: ShowSettings,
+    /// The outbox's background sender, once the core is open and the trade settings read.
+    sender: std::sync::OnceLock<Sender>,
+    /// Where this device's inquiries come from (kiosk or desktop) and how they leave.
+    trade: Result<TradeSettings, ApiError>,
 }
 
 impl AppState {
@@ -104,6 +113,67 @@ async fn exhibitor_page(state: State<'_, AppState>, id: String) -> Result<Exhibi
 #[tauri::command]
 async fn hall_map(state: State<'_, AppState>) -> Result<HallMap, ApiError> {
     state.showroom().await?.hall_map().await.map_err(api)
+}
+
+/// Validates the draft and, when valid, commits it to the outbox and wakes the sender;
+/// an invalid draft comes back as `{status: "invalid", errors}` with messages in `lang`.
+#[tauri::command]
+async fn submit_inquiry(
+    state: State<'_, AppState>,
+    draft: InquiryDraft,
+    lang: Lang,
+) -> Result<SubmitResult, ApiError> {
+    let trade = state.trade.as_ref().map_err(Clone::clone)?;
+    let result = state
+        .showroom()
+        .await?
+        .submit_inquiry(draft, &trade.source, lang, OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| ApiError::new(&e, lang))?;
+    if let (SubmitResult::Queued { .. }, Some(sender)) = (&result, state.sender.get()) {
+        sender.wake();
+    }
+    Ok(result)
+}
+
+/// The field errors of a draft in `lang` (to say them again after a language switch).
+#[tauri::command]
+fn validate_draft(draft: InquiryDraft, lang: Lang) -> Vec<FieldError> {
+    validate_inquiry(&draft, lang)
+}
+
+/// The buyer's history, newest first. A kiosk has none: its outbox holds other visitors'
+/// inquiries, which are not this visitor's business.
+#[tauri::command]
+async fn outbox(state: State<'_, AppState>) -> Result<Vec<OutboxEntry>, ApiError> {
+    if state.settings.kiosk {
+        return Err(api(showroom_core::Error::BadRequest(
+            "a kiosk shows no inquiry history".into(),
+        )));
+    }
+    state.showroom().await?.outbox().await.map_err(api)
+}
+
+#[tauri::command]
+async fn outbox_entry(
+    state: State<'_, AppState>,
+    client_ref: String,
+) -> Result<OutboxEntry, ApiError> {
+    state
+        .showroom()
+        .await?
+        .outbox_entry(&client_ref)
+        .await
+        .map_err(api)
+}
+
+#[tauri::command]
+async fn outbox_info(state: State<'_, AppState>) -> Result<OutboxInfo, ApiError> {
+    let undelivered = state.showroom().await?.undelivered().await.map_err(api)?;
+    Ok(OutboxInfo {
+        platform_configured: state.sender.get().is_some_and(Sender::platform_configured),
+        undelivered,
+    })
 }
 
 #[tauri::command]
@@ -293,6 +363,35 @@ fn open_window(app: &tauri::App, kiosk: bool, data_dir: &std::path::Path) -> tau
     Ok(())
 }
 
+/// The trade part of showroom.toml and `SHOWROOM_PLATFORM_*`, as the CLI reads them; the
+/// device is a kiosk or a desktop as the app runs.
+fn trade_settings(data_dir: &std::path::Path, kiosk: bool) -> Result<TradeSettings, ApiError> {
+    let defaults = DeviceDefaults {
+        kind: if kiosk {
+            SourceKind::Kiosk
+        } else {
+            SourceKind::Desktop
+        },
+        device_id: "sco-showroom".into(),
+        user_agent: format!("sco-showroom/{}", env!("CARGO_PKG_VERSION")),
+        app_version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let mut resolved = TradeSettings::load(data_dir, &defaults, &|name| std::env::var(name).ok());
+    if let Ok(trade) = &mut resolved
+        && kiosk
+    {
+        // A kiosk always deletes personal data at acknowledgement, whatever the file says.
+        trade.source.kind = SourceKind::Kiosk;
+        if let Some(platform) = &mut trade.platform {
+            platform.retention = showroom_core::inquiry::Retention::AfterAck(Default::default());
+        }
+    }
+    resolved.map_err(|error| {
+        tracing::error!(%error, "trade settings unreadable: inquiries cannot be taken");
+        api(error)
+    })
+}
+
 /// `sco-showroom --set-pin`: reads a new admin PIN (4 to 12 digits) from stdin, stores
 /// its Argon2 hash in the data directory and exits.
 fn set_pin(data_dir: &std::path::Path) -> i32 {
@@ -344,16 +443,38 @@ pub fn run() {
             let bundled_catalog = bundled_catalog(app);
             tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), kiosk = settings.kiosk, "starting");
             open_window(app, settings.kiosk, &data_dir)?;
+            let trade = trade_settings(&data_dir, settings.kiosk);
             app.manage(AppState {
                 showroom: OnceCell::new(),
                 data_dir,
                 bundled_catalog,
                 settings,
+                sender: std::sync::OnceLock::new(),
+                trade,
             });
-            // Open the catalog while the web view loads, so the first call finds it ready.
+            // Open the catalog while the web view loads, so the first call finds it ready;
+            // then run the outbox sender, retention and the catalog sync for the app's life.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
-                let _ = handle.state::<AppState>().showroom().await;
+                let state = handle.state::<AppState>();
+                let Ok(showroom) = state.showroom().await else {
+                    return;
+                };
+                let Ok(trade) = &state.trade else {
+                    return;
+                };
+                match Background::new(showroom.clone(), trade) {
+                    Ok((background, sender)) => {
+                        if !sender.platform_configured() {
+                            tracing::warn!(
+                                "no trade platform configured: inquiries stay queued on this device"
+                            );
+                        }
+                        let _ = state.sender.set(sender);
+                        background.run(OffsetDateTime::now_utc).await;
+                    }
+                    Err(error) => tracing::error!(%error, "the outbox sender cannot start"),
+                }
             });
             Ok(())
         })
@@ -374,6 +495,11 @@ pub fn run() {
             exhibitor_page,
             hall_map,
             qr_code,
+            submit_inquiry,
+            validate_draft,
+            outbox,
+            outbox_entry,
+            outbox_info,
             admin_unlock,
             admin_exit
         ])

@@ -14,10 +14,15 @@ use axum::Router;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
+use showroom_core::inquiry::{
+    Background, InquiryDraft, OutboxEntry, OutboxInfo, Sender, Source, SourceKind, SubmitResult,
+    validate_inquiry,
+};
 use showroom_core::showcase::qr_code;
 use showroom_core::{ApiError, Error, ErrorCode, Lang, SearchRequest, Showroom, ThumbSize};
+use time::OffsetDateTime;
 
 use crate::output::Output;
 
@@ -43,6 +48,13 @@ pub struct ServeArgs {
 struct App {
     showroom: Showroom,
     ui: PathBuf,
+    /// Wakes the background sender after a submit.
+    sender: Sender,
+    /// Where this show's inquiries come from.
+    source: Source,
+    /// Listening on loopback only: the whole outbox may be listed (an operator's machine).
+    /// On a public address a browser lists only the inquiries it names by reference.
+    loopback: bool,
 }
 
 pub async fn serve(
@@ -61,9 +73,21 @@ pub async fn serve(
         "no index.html in {} (run `npm run build` in ui/)",
         ui.display()
     );
+    // The online show sends its visitors' inquiries like a desktop: the platform from
+    // showroom.toml / SHOWROOM_PLATFORM_*, delivered by a background task.
+    let trade =
+        crate::trade::config_as(showroom.data_dir(), SourceKind::Desktop, "showroom-serve")?;
+    let (background, sender) = Background::new(showroom.clone(), &trade)?;
+    if !sender.platform_configured() {
+        tracing::warn!("no trade platform configured: inquiries stay queued on this machine");
+    }
+    tokio::spawn(background.run(OffsetDateTime::now_utc));
     let app = App {
         showroom: showroom.clone(),
         ui,
+        sender,
+        source: trade.source,
+        loopback: args.bind.is_loopback(),
     };
     let router = Router::new()
         .route("/api/catalog", get(catalog))
@@ -74,6 +98,10 @@ pub async fn serve(
         .route("/api/hall", get(hall))
         .route("/api/qr", get(qr))
         .route("/api/settings", get(settings))
+        .route("/api/inquiries", post(submit_inquiry).get(list_inquiries))
+        .route("/api/inquiries/validate", post(validate))
+        .route("/api/inquiries/{client_ref}", get(inquiry))
+        .route("/api/outbox", get(outbox_info))
         .route("/media/product/{id}/{index}/{size}", get(media))
         .fallback(get(static_file))
         .with_state(app);
@@ -251,6 +279,128 @@ async fn settings(State(app): State<App>) -> ApiResult<showroom_core::showcase::
         .map_err(|e| Failure::new(e, Lang::En))?;
     settings.kiosk = false;
     Ok(axum::Json(settings))
+}
+
+/// The draft of a POST body; only `application/json` is read, so that another site's page
+/// cannot post an inquiry through a visitor's browser without a (refused) CORS preflight.
+fn draft_of(headers: &axum::http::HeaderMap, body: &[u8]) -> Result<InquiryDraft, Failure> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !json {
+        return Err(Failure(ApiError {
+            code: ErrorCode::BadRequest,
+            message: "the body must be application/json".into(),
+        }));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Failure(ApiError {
+            code: ErrorCode::BadRequest,
+            message: e.to_string(),
+        })
+    })
+}
+
+/// `POST /api/inquiries?lang=`: 201 with `{status: "queued", entry}` once the inquiry is
+/// committed to the outbox, 200 with `{status: "invalid", errors}` (messages in `lang`)
+/// when it is not valid; nothing is stored then. An invalid form is an answer the page
+/// shows beside its fields, not a failed request (which a browser would log as an error).
+async fn submit_inquiry(
+    State(app): State<App>,
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let lang = lang_of(&q);
+    let draft = match draft_of(&headers, &body) {
+        Ok(draft) => draft,
+        Err(failure) => return failure.into_response(),
+    };
+    match app
+        .showroom
+        .submit_inquiry(draft, &app.source, lang, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(result @ SubmitResult::Queued { .. }) => {
+            app.sender.wake();
+            (StatusCode::CREATED, axum::Json(result)).into_response()
+        }
+        Ok(result @ SubmitResult::Invalid { .. }) => {
+            (StatusCode::OK, axum::Json(result)).into_response()
+        }
+        Err(e) => Failure::new(e, lang).into_response(),
+    }
+}
+
+/// `POST /api/inquiries/validate?lang=`: the field errors of a draft (empty when valid),
+/// for re-saying them when the visitor switches language; nothing is stored.
+async fn validate(
+    Query(q): Query<LangQuery>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Vec<showroom_core::inquiry::FieldError>> {
+    let draft = draft_of(&headers, &body)?;
+    Ok(axum::Json(validate_inquiry(&draft, lang_of(&q))))
+}
+
+#[derive(Deserialize)]
+struct RefsQuery {
+    /// Comma-separated client references.
+    refs: Option<String>,
+}
+
+/// `GET /api/inquiries?refs=a,b`: those inquiries (unknown ones left out), newest first.
+/// Without `refs`, every inquiry, but only when the show listens on loopback.
+async fn list_inquiries(
+    State(app): State<App>,
+    Query(q): Query<RefsQuery>,
+) -> ApiResult<Vec<OutboxEntry>> {
+    let all = app
+        .showroom
+        .outbox()
+        .await
+        .map_err(|e| Failure::new(e, Lang::En))?;
+    match q.refs {
+        Some(refs) => {
+            let wanted: Vec<&str> = refs.split(',').map(str::trim).take(200).collect();
+            Ok(axum::Json(
+                all.into_iter()
+                    .filter(|e| wanted.contains(&e.client_ref.as_str()))
+                    .collect(),
+            ))
+        }
+        None if app.loopback => Ok(axum::Json(all)),
+        None => Err(Failure(ApiError {
+            code: ErrorCode::BadRequest,
+            message: "name the inquiries with ?refs=".into(),
+        })),
+    }
+}
+
+/// `GET /api/inquiries/{client_ref}`: one inquiry's state (404 when unknown).
+async fn inquiry(
+    State(app): State<App>,
+    UrlPath(client_ref): UrlPath<String>,
+) -> ApiResult<OutboxEntry> {
+    app.showroom
+        .outbox_entry(&client_ref)
+        .await
+        .map(axum::Json)
+        .map_err(|e| Failure::new(e, Lang::En))
+}
+
+/// `GET /api/outbox`: whether a platform is configured and how much is waiting.
+async fn outbox_info(State(app): State<App>) -> ApiResult<OutboxInfo> {
+    let undelivered = app
+        .showroom
+        .undelivered()
+        .await
+        .map_err(|e| Failure::new(e, Lang::En))?;
+    Ok(axum::Json(OutboxInfo {
+        platform_configured: app.sender.platform_configured(),
+        undelivered,
+    }))
 }
 
 async fn media(

@@ -6,129 +6,44 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use serde::Deserialize;
 use showroom_core::Showroom;
 use showroom_core::i18n::{n, s, tr};
 use showroom_core::inquiry::{
-    InquiryDraft, OutboxEntry, Platform, PlatformConfig, Retention, RetryPolicy, Source,
-    SourceKind, SubmitResult, SyncMode,
+    DeviceDefaults, InquiryDraft, OutboxEntry, Platform, SourceKind, SubmitResult, SyncMode,
+    TradeSettings,
 };
 use time::OffsetDateTime;
 
 use crate::output::Output;
-
-/// `showroom.toml`; every key optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct FileConfig {
-    platform: PlatformSection,
-    outbox: OutboxSection,
-    device: DeviceSection,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct PlatformSection {
-    url: Option<String>,
-    token: Option<String>,
-    timeout_secs: Option<f64>,
-    connect_timeout_secs: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct OutboxSection {
-    max_backoff_secs: Option<f64>,
-    base_backoff_secs: Option<f64>,
-    concurrency: Option<usize>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct DeviceSection {
-    /// `kiosk`, `desktop` or `cli` (default `cli`).
-    kind: Option<SourceKind>,
-    id: Option<String>,
-    /// Hours personal data is kept after the platform's acknowledgement (desktop; a
-    /// kiosk always deletes it at once). Absent: kept.
-    retention_hours: Option<f64>,
-}
-
-/// What the trade commands need, resolved from the file and the environment.
-pub struct TradeConfig {
-    source: Source,
-    platform: Option<PlatformConfig>,
-}
 
 fn secs(value: f64, what: &str) -> anyhow::Result<Duration> {
     Duration::try_from_secs_f64(value)
         .map_err(|_| anyhow::anyhow!("{what}: {value} is not a duration"))
 }
 
-fn env_secs(name: &str) -> anyhow::Result<Option<f64>> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<f64>()
-            .map(Some)
-            .with_context(|| format!("{name}={v:?} is not a number of seconds")),
-        _ => Ok(None),
-    }
-}
-
-fn env_text(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
+/// What the trade commands need, resolved from the file and the environment.
+pub type TradeConfig = TradeSettings;
 
 /// Reads `DATA_DIR/showroom.toml`; the environment variables of cli.md override it.
 pub fn config(data_dir: &Path) -> anyhow::Result<TradeConfig> {
-    let path = data_dir.join("showroom.toml");
-    let file: FileConfig = match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).with_context(|| path.display().to_string())?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileConfig::default(),
-        Err(e) => return Err(e).with_context(|| path.display().to_string()),
-    };
-    let kind = file.device.kind.unwrap_or(SourceKind::Cli);
-    let source = Source {
+    config_as(data_dir, SourceKind::Cli, "showroom-cli")
+}
+
+/// The same for a caller of another kind (`showroom serve` is the online show's desktop).
+pub fn config_as(
+    data_dir: &Path,
+    kind: SourceKind,
+    device_id: &str,
+) -> anyhow::Result<TradeConfig> {
+    let defaults = DeviceDefaults {
         kind,
-        device_id: file
-            .device
-            .id
-            .clone()
-            .unwrap_or_else(|| "showroom-cli".into()),
+        device_id: device_id.into(),
+        user_agent: format!("showroom-cli/{}", env!("CARGO_PKG_VERSION")),
         app_version: env!("CARGO_PKG_VERSION").into(),
     };
-    let url = env_text("SHOWROOM_PLATFORM_URL").or(file.platform.url);
-    let token = env_text("SHOWROOM_PLATFORM_TOKEN").or(file.platform.token);
-    let platform = match (url, token) {
-        (Some(url), Some(token)) => {
-            let mut config = PlatformConfig::new(url, token);
-            config.user_agent = format!("showroom-cli/{}", env!("CARGO_PKG_VERSION"));
-            let timeout = env_secs("SHOWROOM_PLATFORM_TIMEOUT_SECS")?
-                .or(file.platform.timeout_secs)
-                .unwrap_or(30.0);
-            config.timeout = secs(timeout, "timeout")?;
-            let connect = file.platform.connect_timeout_secs.unwrap_or(10.0);
-            config.connect_timeout = secs(connect, "connect timeout")?.min(config.timeout);
-            let max = env_secs("SHOWROOM_OUTBOX_MAX_BACKOFF_SECS")?
-                .or(file.outbox.max_backoff_secs)
-                .unwrap_or(600.0);
-            let base = file.outbox.base_backoff_secs.unwrap_or(1.0);
-            config.retry = RetryPolicy {
-                base: secs(base, "base backoff")?,
-                max: secs(max, "max backoff")?,
-            };
-            config.concurrency = file.outbox.concurrency.unwrap_or(4).max(1);
-            config.retention = match (kind, file.device.retention_hours) {
-                (SourceKind::Kiosk, _) => Retention::AfterAck(Duration::ZERO),
-                (_, Some(hours)) => Retention::AfterAck(secs(hours * 3600.0, "retention")?),
-                (_, None) => Retention::Keep,
-            };
-            Some(config)
-        }
-        _ => None,
-    };
-    Ok(TradeConfig { source, platform })
+    Ok(TradeSettings::load(data_dir, &defaults, &|name| {
+        std::env::var(name).ok()
+    })?)
 }
 
 fn platform(config: &TradeConfig, out: &Output) -> anyhow::Result<Platform> {

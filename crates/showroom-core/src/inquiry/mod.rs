@@ -6,8 +6,10 @@
 //! always passed in (`now`) so that tests control the clock; the core reads no
 //! environment: the shell or the CLI builds the [`PlatformConfig`].
 
+mod background;
 mod client;
 mod outbox;
+mod settings;
 mod sync;
 mod validate;
 
@@ -19,8 +21,10 @@ use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::{Showroom, blocking};
 
+pub use background::{Background, Sender};
 pub use client::{Health, Platform, PlatformConfig, Retention, RetryPolicy};
 pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, OutboxState};
+pub use settings::{DeviceDefaults, TradeSettings};
 pub use sync::{SyncMode, SyncReport};
 pub use validate::{FieldError, FieldErrorCode, INCOTERMS, validate_inquiry};
 
@@ -153,6 +157,15 @@ pub enum SubmitResult {
     Invalid { errors: Vec<FieldError> },
 }
 
+/// What the form and the history need to know about the outbox besides its entries.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OutboxInfo {
+    /// False when no trade platform is configured: inquiries stay queued on this device.
+    pub platform_configured: bool,
+    /// Inquiries still waiting to leave (queued or sending).
+    pub undelivered: u32,
+}
+
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.to_offset(time::UtcOffset::UTC)
         .replace_nanosecond(0)
@@ -207,6 +220,7 @@ pub fn typescript() -> String {
     export::<ItemSummary>(&cfg, &mut out);
     export::<OutboxEntry>(&cfg, &mut out);
     export::<SubmitResult>(&cfg, &mut out);
+    export::<OutboxInfo>(&cfg, &mut out);
     out.trim_end().to_string() + "\n"
 }
 

@@ -1,0 +1,241 @@
+//! The trade part of `DATA_DIR/showroom.toml` (`[platform]`, `[outbox]`, `[device]`) and
+//! the `SHOWROOM_PLATFORM_*` / `SHOWROOM_OUTBOX_*` overrides, resolved into the device's
+//! [`Source`] and an optional [`PlatformConfig`]. The core reads no environment itself:
+//! the caller passes a lookup function (`std::env::var` in the CLI and the shell, a map
+//! in tests). One resolution for the CLI, `showroom serve` and the app, so they cannot
+//! disagree on what the file means.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::{PlatformConfig, Retention, RetryPolicy, Source, SourceKind};
+use crate::error::{Error, Result};
+
+/// The file's trade sections; every key optional. Top-level keys belong to other parts of
+/// the app (`ShowSettings`) and are ignored here; unknown keys inside these sections are
+/// mistakes and are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FileConfig {
+    platform: PlatformSection,
+    outbox: OutboxSection,
+    device: DeviceSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PlatformSection {
+    url: Option<String>,
+    token: Option<String>,
+    timeout_secs: Option<f64>,
+    connect_timeout_secs: Option<f64>,
+    /// Seconds between catalog syncs (0: never).
+    sync_interval_secs: Option<f64>,
+    /// Seconds between status polls of received inquiries (desktop; 0: never).
+    status_interval_secs: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OutboxSection {
+    max_backoff_secs: Option<f64>,
+    base_backoff_secs: Option<f64>,
+    concurrency: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DeviceSection {
+    kind: Option<SourceKind>,
+    id: Option<String>,
+    /// Hours personal data is kept after the platform's acknowledgement (desktop; a
+    /// kiosk always deletes it at once). Absent: kept.
+    retention_hours: Option<f64>,
+}
+
+/// What the caller knows about itself: its kind and name when the file does not say.
+#[derive(Clone, Debug)]
+pub struct DeviceDefaults {
+    pub kind: SourceKind,
+    pub device_id: String,
+    /// `<app>/<version>`, sent as User-Agent.
+    pub user_agent: String,
+    pub app_version: String,
+}
+
+/// The resolved trade configuration.
+#[derive(Clone, Debug)]
+pub struct TradeSettings {
+    pub source: Source,
+    /// `None` when no platform URL and token are configured: inquiries stay queued.
+    pub platform: Option<PlatformConfig>,
+    /// How often the catalog is pulled from the platform; `None`: never.
+    pub sync_interval: Option<Duration>,
+    /// How often the statuses of received inquiries are asked for; `None`: never.
+    pub status_interval: Option<Duration>,
+}
+
+fn secs(value: f64, what: &str) -> Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| Error::Internal(format!("{what}: {value} is not a duration")))
+}
+
+/// A positive number of seconds, or `None` for 0.
+fn interval(value: f64, what: &str) -> Result<Option<Duration>> {
+    let d = secs(value, what)?;
+    Ok((!d.is_zero()).then_some(d))
+}
+
+impl TradeSettings {
+    /// Reads `data_dir/showroom.toml` (absent: defaults) and applies `env`'s overrides.
+    pub fn load(
+        data_dir: &Path,
+        defaults: &DeviceDefaults,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<TradeSettings> {
+        let path = data_dir.join("showroom.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => TradeSettings::resolve(Some(&text), defaults, env)
+                .map_err(|e| Error::Internal(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                TradeSettings::resolve(None, defaults, env)
+            }
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// The settings from the file's text and the environment: `SHOWROOM_PLATFORM_URL`,
+    /// `SHOWROOM_PLATFORM_TOKEN`, `SHOWROOM_PLATFORM_TIMEOUT_SECS`,
+    /// `SHOWROOM_OUTBOX_MAX_BACKOFF_SECS`, `SHOWROOM_SYNC_INTERVAL_SECS` and
+    /// `SHOWROOM_STATUS_INTERVAL_SECS` win over the file.
+    pub fn resolve(
+        file_text: Option<&str>,
+        defaults: &DeviceDefaults,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<TradeSettings> {
+        let file: FileConfig = match file_text {
+            Some(text) => toml::from_str(text).map_err(|e| Error::Internal(e.to_string()))?,
+            None => FileConfig::default(),
+        };
+        let text = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &str| -> Result<Option<f64>> {
+            match text(name) {
+                Some(v) => v.trim().parse::<f64>().map(Some).map_err(|_| {
+                    Error::Internal(format!("{name}={v:?} is not a number of seconds"))
+                }),
+                None => Ok(None),
+            }
+        };
+        let kind = file.device.kind.unwrap_or(defaults.kind);
+        let source = Source {
+            kind,
+            device_id: file
+                .device
+                .id
+                .clone()
+                .unwrap_or_else(|| defaults.device_id.clone()),
+            app_version: defaults.app_version.clone(),
+        };
+        let url = text("SHOWROOM_PLATFORM_URL").or(file.platform.url);
+        let token = text("SHOWROOM_PLATFORM_TOKEN").or(file.platform.token);
+        let platform = match (url, token) {
+            (Some(url), Some(token)) => {
+                let mut config = PlatformConfig::new(url, token);
+                config.user_agent = defaults.user_agent.clone();
+                let timeout = number("SHOWROOM_PLATFORM_TIMEOUT_SECS")?
+                    .or(file.platform.timeout_secs)
+                    .unwrap_or(30.0);
+                config.timeout = secs(timeout, "timeout")?;
+                let connect = file.platform.connect_timeout_secs.unwrap_or(10.0);
+                config.connect_timeout = secs(connect, "connect timeout")?.min(config.timeout);
+                let max = number("SHOWROOM_OUTBOX_MAX_BACKOFF_SECS")?
+                    .or(file.outbox.max_backoff_secs)
+                    .unwrap_or(600.0);
+                let base = file.outbox.base_backoff_secs.unwrap_or(1.0);
+                config.retry = RetryPolicy {
+                    base: secs(base, "base backoff")?,
+                    max: secs(max, "max backoff")?,
+                };
+                config.concurrency = file.outbox.concurrency.unwrap_or(4).max(1);
+                config.retention = match (kind, file.device.retention_hours) {
+                    (SourceKind::Kiosk, _) => Retention::AfterAck(Duration::ZERO),
+                    (_, Some(hours)) => Retention::AfterAck(secs(hours * 3600.0, "retention")?),
+                    (_, None) => Retention::Keep,
+                };
+                Some(config)
+            }
+            _ => None,
+        };
+        let sync = number("SHOWROOM_SYNC_INTERVAL_SECS")?
+            .or(file.platform.sync_interval_secs)
+            .unwrap_or(15.0 * 60.0);
+        let status = number("SHOWROOM_STATUS_INTERVAL_SECS")?
+            .or(file.platform.status_interval_secs)
+            .unwrap_or(5.0 * 60.0);
+        Ok(TradeSettings {
+            source,
+            platform,
+            sync_interval: interval(sync, "sync interval")?,
+            status_interval: interval(status, "status interval")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> DeviceDefaults {
+        DeviceDefaults {
+            kind: SourceKind::Desktop,
+            device_id: "test".into(),
+            user_agent: "test/1".into(),
+            app_version: "1".into(),
+        }
+    }
+
+    #[test]
+    fn the_show_settings_beside_it_are_not_a_mistake() {
+        let text = "kiosk_booth = \"A1-03\"\n[platform]\nurl = \"http://x/\"\ntoken = \"t\"\n";
+        let s = TradeSettings::resolve(Some(text), &defaults(), &|_| None).unwrap();
+        let p = s.platform.unwrap();
+        assert_eq!(p.url, "http://x/");
+        assert_eq!(p.retention, Retention::Keep);
+        assert_eq!(s.sync_interval, Some(Duration::from_secs(900)));
+    }
+
+    #[test]
+    fn the_environment_wins_and_a_kiosk_deletes_at_once() {
+        let text =
+            "[device]\nkind = \"kiosk\"\nretention_hours = 5\n[platform]\nurl = \"http://x/\"\n";
+        let env = |name: &str| match name {
+            "SHOWROOM_PLATFORM_URL" => Some("http://y/".to_string()),
+            "SHOWROOM_PLATFORM_TOKEN" => Some("t".to_string()),
+            "SHOWROOM_SYNC_INTERVAL_SECS" => Some("0".to_string()),
+            _ => None,
+        };
+        let s = TradeSettings::resolve(Some(text), &defaults(), &env).unwrap();
+        assert_eq!(s.source.kind, SourceKind::Kiosk);
+        let p = s.platform.unwrap();
+        assert_eq!(p.url, "http://y/");
+        assert_eq!(p.retention, Retention::AfterAck(Duration::ZERO));
+        assert_eq!(s.sync_interval, None);
+    }
+
+    #[test]
+    fn no_token_no_platform_and_typos_are_refused() {
+        let s = TradeSettings::resolve(
+            Some("[platform]\nurl = \"http://x/\"\n"),
+            &defaults(),
+            &|_| None,
+        )
+        .unwrap();
+        assert!(s.platform.is_none());
+        assert!(
+            TradeSettings::resolve(Some("[platform]\nulr = \"x\"\n"), &defaults(), &|_| None)
+                .is_err()
+        );
+    }
+}
