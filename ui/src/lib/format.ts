@@ -5,9 +5,26 @@ import { API_ERROR_CODES, type Price } from '../api';
 import { i18n, type Locale } from './i18n.svelte';
 
 const regionNames = new Map<Locale, Intl.DisplayNames | null>();
+/** Names already looked up, per locale: `Intl.DisplayNames.of` is slow enough to show when a
+ *  results grid of 48 cards and the country chips render on every keystroke. */
+const countryNames = new Map<Locale, Map<string, string>>();
 
 /** A country's name from its ISO 3166-1 alpha-2 code, in the UI locale. */
 export function countryName(code: string, locale: Locale = i18n.locale): string {
+  let known = countryNames.get(locale);
+  if (!known) {
+    known = new Map();
+    countryNames.set(locale, known);
+  }
+  let name = known.get(code);
+  if (name === undefined) {
+    name = lookUpCountryName(code, locale);
+    known.set(code, name);
+  }
+  return name;
+}
+
+function lookUpCountryName(code: string, locale: Locale): string {
   if (!regionNames.has(locale)) {
     let names: Intl.DisplayNames | null = null;
     try {
