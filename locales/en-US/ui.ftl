@@ -252,3 +252,87 @@ osk-backspace = Delete
 osk-space = Space
 osk-clear = Clear
 osk-close = Hide
+
+## Inquiry form, receipt and history
+
+nav-inquiries = My inquiries
+inquiry-form-intro = { $count ->
+    [one] Tell the exhibitor how much you need and on what terms.
+   *[other] Tell the exhibitors how much of these { $count } products you need and on what terms.
+}
+inquiry-form-empty = Your shortlist is empty. Add products to it first, then ask for them here.
+inquiry-form-to-shortlist = Back to shortlist
+inquiry-form-no-platform = This device is not connected to the trade platform: your inquiry will be kept here and sent once it is.
+inquiry-form-has-errors = { $count ->
+    [one] Please correct 1 field below.
+   *[other] Please correct { $count } fields below.
+}
+inquiry-form-products = Products and quantities
+inquiry-form-moq = Minimum order: { $moq }
+inquiry-form-tiers = Prices:
+inquiry-form-tier = { $price } / { $unit } from { $qty }
+inquiry-form-tier-at = At this quantity: { $price } / { $unit }
+inquiry-form-below-moq = Below the minimum order of { $moq }
+inquiry-form-quantity = Quantity
+inquiry-form-unit = Unit
+inquiry-form-target-price = Target price per { $unit } (optional)
+inquiry-form-currency = Currency
+inquiry-form-terms = Delivery terms
+inquiry-form-incoterm = Incoterm
+inquiry-form-incoterm-not-sure = Not sure
+inquiry-form-destination-country = Destination country
+inquiry-form-destination-place = City or port
+inquiry-form-delivery-by = Wanted by
+inquiry-form-message = Message to the exhibitor (optional)
+inquiry-form-contact = Your contact details
+inquiry-form-name = Name
+inquiry-form-company = Company (optional)
+inquiry-form-contact-hint = Give at least one: e-mail, phone or messenger.
+inquiry-form-email = E-mail
+inquiry-form-phone = Phone, with country code
+inquiry-form-messenger = Messenger
+inquiry-form-messenger-telegram = Telegram
+inquiry-form-messenger-whatsapp = WhatsApp
+inquiry-form-messenger-wechat = WeChat
+inquiry-form-messenger-other = Other
+inquiry-form-messenger-handle = Messenger account
+inquiry-form-reply-lang = Language of the answer
+inquiry-form-consent = I agree that the exhibitors and the trade platform of the demonstration zone may contact me about this inquiry.
+inquiry-form-submit = Send inquiry
+inquiry-form-sending = Sending…
+inquiry-receipt-title = Thank you, your inquiry is saved
+inquiry-receipt-state = Status:
+inquiry-receipt-queued = It is stored on this device and will be passed to the trade platform as soon as there is a connection.
+inquiry-receipt-no-platform = It is stored on this device. This device is not connected to the trade platform yet, so it will be sent later.
+inquiry-receipt-qr = QR code of the inquiry reference
+inquiry-receipt-ref = Reference
+inquiry-receipt-date = Made on { $date }
+inquiry-receipt-scan = Scan the code to follow this inquiry on your phone.
+inquiry-receipt-history = My inquiries
+inquiry-receipt-done = Done
+inquiry-status-queued = queued
+inquiry-status-sending = sending
+inquiry-status-received = received
+inquiry-status-failed = not delivered
+inquiry-history-title = My inquiries
+inquiry-history-empty = You have not sent any inquiries yet.
+inquiry-history-no-platform = { $count ->
+    [one] 1 inquiry is waiting: this device is not connected to the trade platform.
+   *[other] { $count } inquiries are waiting: this device is not connected to the trade platform.
+}
+inquiry-history-platform-id = Trade platform number: { $id }
+inquiry-history-retrying = { $attempts ->
+    [one] Tried once, will try again.
+   *[other] Tried { $attempts } times, will try again.
+}
+inquiry-history-personal-deleted = Your contact details have been deleted from this device.
+inquiry-platform-status-received = Received by the trade platform
+inquiry-platform-status-forwarded = Passed to the exhibitor
+inquiry-platform-status-answered = The exhibitor has answered
+inquiry-platform-status-closed = Closed
+inquiry-platform-status-rejected = Declined
+inquiry-failure-invalid = The trade platform found the inquiry invalid.
+inquiry-failure-unauthorized = The trade platform does not accept this device. Please ask the hall staff.
+inquiry-failure-conflict = This reference was already used for a different inquiry.
+inquiry-failure-too-large = The inquiry is too large for the trade platform.
+inquiry-failure-unknown-product = The trade platform does not know one of the products.

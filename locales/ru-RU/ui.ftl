@@ -271,3 +271,91 @@ osk-backspace = Удалить
 osk-space = Пробел
 osk-clear = Очистить
 osk-close = Скрыть
+
+## Inquiry form, receipt and history
+
+nav-inquiries = Мои запросы
+inquiry-form-intro = { $count ->
+    [one] Укажите, сколько товара вам нужно и на каких условиях.
+    [few] Укажите, сколько вам нужно каждого из { $count } товаров и на каких условиях.
+   *[many] Укажите, сколько вам нужно каждого из { $count } товаров и на каких условиях.
+}
+inquiry-form-empty = В вашей подборке пока ничего нет. Добавьте в неё товары, а затем отправьте запрос отсюда.
+inquiry-form-to-shortlist = Вернуться к подборке
+inquiry-form-no-platform = Это устройство не подключено к торговой платформе: запрос сохранится здесь и уйдёт, как только связь появится.
+inquiry-form-has-errors = { $count ->
+    [one] Исправьте { $count } поле ниже.
+    [few] Исправьте { $count } поля ниже.
+   *[many] Исправьте { $count } полей ниже.
+}
+inquiry-form-products = Товары и количество
+inquiry-form-moq = Минимальный заказ: { $moq }
+inquiry-form-tiers = Цены:
+inquiry-form-tier = { $price } за { $unit } от { $qty }
+inquiry-form-tier-at = При таком количестве: { $price } за { $unit }
+inquiry-form-below-moq = Меньше минимального заказа ({ $moq })
+inquiry-form-quantity = Количество
+inquiry-form-unit = Единица
+inquiry-form-target-price = Желаемая цена за { $unit } (необязательно)
+inquiry-form-currency = Валюта
+inquiry-form-terms = Условия поставки
+inquiry-form-incoterm = Инкотермс
+inquiry-form-incoterm-not-sure = Не знаю
+inquiry-form-destination-country = Страна назначения
+inquiry-form-destination-place = Город или порт
+inquiry-form-delivery-by = Нужно к дате
+inquiry-form-message = Сообщение экспоненту (необязательно)
+inquiry-form-contact = Как с вами связаться
+inquiry-form-name = Имя
+inquiry-form-company = Компания (необязательно)
+inquiry-form-contact-hint = Укажите хотя бы одно: эл. почту, телефон или мессенджер.
+inquiry-form-email = Электронная почта
+inquiry-form-phone = Телефон с кодом страны
+inquiry-form-messenger = Мессенджер
+inquiry-form-messenger-telegram = Telegram
+inquiry-form-messenger-whatsapp = WhatsApp
+inquiry-form-messenger-wechat = WeChat
+inquiry-form-messenger-other = Другой
+inquiry-form-messenger-handle = Аккаунт в мессенджере
+inquiry-form-reply-lang = Язык ответа
+inquiry-form-consent = Я согласен(на), чтобы экспоненты и торговая платформа демонстрационной зоны связались со мной по этому запросу.
+inquiry-form-submit = Отправить запрос
+inquiry-form-sending = Отправляем…
+inquiry-receipt-title = Спасибо, ваш запрос сохранён
+inquiry-receipt-state = Статус:
+inquiry-receipt-queued = Он сохранён на этом устройстве и будет передан на торговую платформу, как только появится связь.
+inquiry-receipt-no-platform = Он сохранён на этом устройстве. Устройство пока не подключено к торговой платформе, поэтому запрос будет отправлен позже.
+inquiry-receipt-qr = QR-код номера запроса
+inquiry-receipt-ref = Номер запроса
+inquiry-receipt-date = Создан { $date }
+inquiry-receipt-scan = Отсканируйте код, чтобы следить за запросом с телефона.
+inquiry-receipt-history = Мои запросы
+inquiry-receipt-done = Готово
+inquiry-status-queued = в очереди
+inquiry-status-sending = отправляется
+inquiry-status-received = получен
+inquiry-status-failed = не доставлен
+inquiry-history-title = Мои запросы
+inquiry-history-empty = Вы ещё не отправили ни одного запроса.
+inquiry-history-no-platform = { $count ->
+    [one] { $count } запрос ждёт отправки: устройство не подключено к торговой платформе.
+    [few] { $count } запроса ждут отправки: устройство не подключено к торговой платформе.
+   *[many] { $count } запросов ждут отправки: устройство не подключено к торговой платформе.
+}
+inquiry-history-platform-id = Номер на торговой платформе: { $id }
+inquiry-history-retrying = { $attempts ->
+    [one] Была { $attempts } попытка, попробуем ещё раз.
+    [few] Было { $attempts } попытки, попробуем ещё раз.
+   *[many] Было { $attempts } попыток, попробуем ещё раз.
+}
+inquiry-history-personal-deleted = Ваши контактные данные удалены с этого устройства.
+inquiry-platform-status-received = Получен торговой платформой
+inquiry-platform-status-forwarded = Передан экспоненту
+inquiry-platform-status-answered = Экспонент ответил
+inquiry-platform-status-closed = Закрыт
+inquiry-platform-status-rejected = Отклонён
+inquiry-failure-invalid = Торговая платформа сочла запрос неверным.
+inquiry-failure-unauthorized = Торговая платформа не принимает запросы с этого устройства. Обратитесь к персоналу зала.
+inquiry-failure-conflict = Этот номер уже использован для другого запроса.
+inquiry-failure-too-large = Запрос слишком велик для торговой платформы.
+inquiry-failure-unknown-product = Торговая платформа не знает одного из товаров.

@@ -28,6 +28,14 @@ function messages(locale) {
   return out;
 }
 const MSG = Object.fromEntries(LANGS.map((l) => [l, messages(LOCALE[l])]));
+/** The core's field-error texts (locales/<locale>/inquiry.ftl), single-line messages only. */
+function coreMessages(locale) {
+  const text = readFileSync(join(ROOT, 'locales', locale, 'inquiry.ftl'), 'utf8');
+  const out = {};
+  for (const m of text.matchAll(/^([a-z][a-z0-9-]*) = (.*)$/gm)) out[m[1]] = m[2];
+  return out;
+}
+const INQ = Object.fromEntries(LANGS.map((l) => [l, coreMessages(LOCALE[l])]));
 
 let browser;
 before(async () => {
@@ -310,5 +318,175 @@ test('timings: launch to first interactive screen and keystroke to rendered resu
   writeFileSync(join(ROOT, 'target/e2e-timings.json'), JSON.stringify(report, null, 2));
   assert.ok(report.launch_to_interactive_ms < 5000);
   assert.ok(report.keystroke_to_results_p99_ms < 1000);
+  await context.close();
+});
+
+/** Two shortlisted products of different exhibitors, with MOQ and prices where the catalog has them. */
+async function twoProducts() {
+  const found = await api('/api/search?q=&lang=en&limit=48');
+  const priced = found.hits.filter((h) => h.price && h.moq != null);
+  const first = priced[0] ?? found.hits[0];
+  const second = found.hits.find((h) => h.exhibitor !== first.exhibitor && h.id !== first.id);
+  assert.ok(first && second, 'two products of two exhibitors');
+  return [first, second];
+}
+
+async function shortlistAndOpenForm(page, lang, products) {
+  for (const p of products) {
+    await page.goto(`${URL_}?lang=${lang}#/product/${p.id}`);
+    await page.waitForSelector('[data-testid="shortlist-toggle"]');
+    await page.click('[data-testid="shortlist-toggle"]');
+  }
+  await page.goto(`${URL_}?lang=${lang}#/shortlist`);
+  await page.waitForSelector('[data-testid="shortlist-item"]');
+  await page.click('[data-testid="send-inquiry"]');
+  await page.waitForSelector('[data-testid="inquiry-form"] [data-testid="inquiry-item"]');
+}
+
+async function fieldError(page, field) {
+  const el = page.locator(`[data-testid="field-error"][data-field="${field}"]`).first();
+  return (await el.textContent()).trim();
+}
+
+async function allInquiries() {
+  // serve listens on loopback, so the whole outbox may be listed.
+  return api('/api/inquiries');
+}
+
+test('the inquiry form: localised field errors, nothing queued; a valid send, its receipt, and "received" in the history', async () => {
+  const products = await twoProducts();
+  for (const lang of LANGS) {
+    const { page, context, problems } = await newPage(1280, 800);
+    const msg = MSG[lang];
+    const inq = INQ[lang];
+    await shortlistAndOpenForm(page, lang, products);
+    assert.equal(await page.locator('[data-testid="inquiry-item"]').count(), 2, 'both products in the form');
+    // The MOQ / price hint beside the first item.
+    const hint = await page.locator('[data-testid="inquiry-hint"]').first().textContent();
+    assert.ok(hint.trim().length > 0, 'a MOQ / price hint');
+    assert.equal(await page.isChecked('[data-testid="inquiry-consent"]'), false, 'consent starts unticked');
+
+    // Touch targets of 48 px at least.
+    const small = await page.$$eval(
+      '[data-testid="inquiry-form"] input:not([type="checkbox"]), [data-testid="inquiry-form"] select, [data-testid="inquiry-form"] textarea, [data-testid="inquiry-form"] button, [data-testid="inquiry-form"] .check',
+      (els) => els.filter((e) => e.getBoundingClientRect().height < 47.5).map((e) => e.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(small, [], 'touch targets ≥ 48 px');
+
+    // An invalid form: no quantity, no name, no contact, no consent.
+    const before = (await allInquiries()).length;
+    await page.fill('[data-testid="inquiry-quantity"] >> nth=0', '');
+    await page.click('[data-testid="inquiry-submit"]');
+    await page.waitForSelector('[data-testid="inquiry-errors"]');
+    assert.equal(await fieldError(page, 'items[0].quantity'), inq['inquiry-error-not-positive']);
+    assert.equal(await fieldError(page, 'buyer.name'), inq['inquiry-error-required']);
+    assert.equal(await fieldError(page, 'buyer'), inq['inquiry-error-contact-required']);
+    assert.equal(await fieldError(page, 'consent.contact'), inq['inquiry-error-consent-required']);
+    assert.equal(await page.getAttribute('[data-testid="inquiry-name"]', 'aria-invalid'), 'true');
+    assert.equal((await allInquiries()).length, before, 'an invalid inquiry is not stored');
+    await assertNoRawIds(page, lang, 'inquiry errors');
+    await axe(page, `inquiry errors ${lang}`);
+    await shot(page, `1280x800-${lang}-inquiry-errors`);
+
+    // A language switch says the errors again in the new language.
+    const other = LANGS[(LANGS.indexOf(lang) + 1) % LANGS.length];
+    await page.click(`[data-testid="lang-${other}"]`);
+    await page.waitForFunction(
+      ([text]) => document.querySelector('[data-testid="field-error"][data-field="buyer.name"]')?.textContent.trim() === text,
+      [INQ[other]['inquiry-error-required']],
+    );
+    await page.click(`[data-testid="lang-${lang}"]`);
+    await page.waitForFunction(
+      ([text]) => document.querySelector('[data-testid="field-error"][data-field="buyer.name"]')?.textContent.trim() === text,
+      [inq['inquiry-error-required']],
+    );
+
+    // A valid one.
+    await page.fill('[data-testid="inquiry-quantity"] >> nth=0', '120');
+    await page.fill('[data-testid="inquiry-quantity"] >> nth=1', '30');
+    await page.fill('[data-testid="inquiry-price"] >> nth=0', '55');
+    await page.selectOption('[data-testid="inquiry-incoterm"]', 'CIF');
+    await page.selectOption('[data-testid="inquiry-country"]', 'KZ');
+    await page.fill('[data-testid="inquiry-place"]', 'Almaty');
+    await page.fill('[data-testid="inquiry-delivery-by"]', '2027-03-01');
+    await page.fill('[data-testid="inquiry-message"]', { zh: '需要 250 克小包装。', ru: 'Нужна фасовка по 250 г.', en: 'Packed in 250 g jars, please.' }[lang]);
+    await page.fill('[data-testid="inquiry-name"]', { zh: '王芳', ru: 'Айгерим Садыкова', en: 'Jane Doe' }[lang]);
+    await page.fill('[data-testid="inquiry-company"]', 'TOO Dala Trade');
+    await page.fill('[data-testid="inquiry-phone"]', '+7 701 123 45 67');
+    await page.fill('[data-testid="inquiry-messenger-handle"]', '@dala_trade');
+    await page.check('[data-testid="inquiry-consent"]');
+    await shot(page, `1280x800-${lang}-inquiry-form`);
+    await page.click('[data-testid="inquiry-submit"]');
+    await page.waitForSelector('[data-testid="inquiry-receipt"] [data-testid="receipt-qr"] path');
+    const ref = (await page.textContent('[data-testid="receipt-ref"]')).trim();
+    assert.match(ref, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID v4 reference');
+    assert.equal((await page.textContent('[data-testid="receipt-state"]')).trim(), msg['inquiry-status-queued']);
+    assert.equal((await page.textContent('#receipt-title')).trim(), msg['inquiry-receipt-title']);
+    await assertNoRawIds(page, lang, 'inquiry receipt');
+    await axe(page, `inquiry receipt ${lang}`);
+    await shot(page, `1280x800-${lang}-inquiry-receipt`);
+
+    // The history, polled while shown, reaches "received" once the platform has acknowledged it.
+    await page.click('[data-testid="receipt-history"]');
+    const row = `[data-testid="history-entry"][data-ref="${ref}"]`;
+    await page.waitForSelector(`${row}[data-state="received"]`, { timeout: 20000 });
+    assert.equal((await page.textContent(`${row} [data-testid="history-state"]`)).trim(), msg['inquiry-status-received']);
+    const entry = await api(`/api/inquiries/${ref}`);
+    assert.match(entry.platform_id ?? '', /^INQ-/, 'the platform gave it a number');
+    assert.deepEqual(
+      entry.items.map((i) => [i.product_id, i.quantity]),
+      [
+        [products[0].id, 120],
+        [products[1].id, 30],
+      ],
+    );
+
+    // The platform forwards it to the exhibitor; the status poll brings that into the history.
+    const put = await fetch(new URL(`admin/inquiries/${entry.platform_id}/status`, process.env.SHOWROOM_PLATFORM_URL), {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${process.env.SHOWROOM_PLATFORM_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'forwarded' }),
+    });
+    assert.equal(put.status, 200, 'platform admin status');
+    await page.waitForSelector(`${row} [data-testid="history-platform-status"]`, { timeout: 20000 });
+    assert.equal(
+      (await page.textContent(`${row} [data-testid="history-platform-status"]`)).trim(),
+      msg['inquiry-platform-status-forwarded'],
+    );
+    await assertNoRawIds(page, lang, 'inquiry history');
+    await axe(page, `inquiry history ${lang}`);
+    await shot(page, `1280x800-${lang}-inquiry-history`);
+    assert.deepEqual(problems, [], `${lang}: no errors in the page`);
+    await context.close();
+  }
+});
+
+test('a kiosk reset wipes a half-filled inquiry form', async () => {
+  const [product] = await twoProducts();
+  const { page, context } = await newPage(1080, 1920);
+  await page.goto(`${URL_}?kiosk=1&idle=3&warn=2`);
+  await page.waitForSelector('[data-testid="attract"]');
+  await page.click('[data-testid="attract-ru"]');
+  await page.waitForSelector('[data-testid="home"]');
+  await page.evaluate((id) => (window.location.hash = `#/product/${id}`), product.id);
+  await page.waitForSelector('[data-testid="shortlist-toggle"]');
+  await page.click('[data-testid="shortlist-toggle"]');
+  await page.evaluate(() => (window.location.hash = '#/inquiry'));
+  await page.waitForSelector('[data-testid="inquiry-form"]');
+  assert.equal(await page.locator('[data-testid="nav-inquiries"]').count(), 0, 'a kiosk has no history');
+  await page.fill('[data-testid="inquiry-name"]', 'Айгерим');
+  await page.fill('[data-testid="inquiry-email"]', 'a@example.kz');
+  await shot(page, 'kiosk-1080x1920-ru-inquiry');
+  await page.waitForSelector('[data-testid="attract"]', { timeout: 15000 });
+  await page.click('[data-testid="attract-en"]');
+  await page.waitForSelector('[data-testid="home"]');
+  await page.evaluate((id) => (window.location.hash = `#/product/${id}`), product.id);
+  await page.waitForSelector('[data-testid="shortlist-toggle"]');
+  await page.click('[data-testid="shortlist-toggle"]');
+  await page.evaluate(() => (window.location.hash = '#/inquiry'));
+  await page.waitForSelector('[data-testid="inquiry-form"]');
+  assert.equal(await page.inputValue('[data-testid="inquiry-name"]'), '');
+  assert.equal(await page.inputValue('[data-testid="inquiry-email"]'), '');
+  assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing written down');
   await context.close();
 });

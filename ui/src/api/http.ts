@@ -4,13 +4,18 @@ import type { Transport } from './transport';
 import type {
   CatalogInfo,
   ExhibitorPage,
+  FieldError,
   HallMap,
+  InquiryDraft,
+  OutboxEntry,
+  OutboxInfo,
   Product,
   QrCode,
   SearchRequest,
   SearchResponse,
   ShowSettings,
   Showcase,
+  SubmitResult,
 } from './types';
 
 function codeForStatus(status: number): string {
@@ -19,10 +24,10 @@ function codeForStatus(status: number): string {
   return 'internal';
 }
 
-async function getJson<T>(url: string): Promise<T> {
+async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json' } });
+    response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
   } catch (e) {
     // The server cannot be reached: no code of the contract fits better.
     throw new ApiCallError('internal', e instanceof Error ? e.message : String(e));
@@ -39,6 +44,10 @@ async function getJson<T>(url: string): Promise<T> {
   }
   if (body === null) throw new ApiCallError('internal', 'response is not JSON');
   return body as T;
+}
+
+function postJson<T>(url: string, value: unknown): Promise<T> {
+  return getJson<T>(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) });
 }
 
 function searchUrl(request: SearchRequest): string {
@@ -62,6 +71,13 @@ export const httpTransport: Transport = {
   exhibitorPage: (id) => getJson<ExhibitorPage>(`/api/exhibitors/${seg(id)}`),
   hallMap: () => getJson<HallMap>('/api/hall'),
   qrCode: (url) => getJson<QrCode>(`/api/qr?${new URLSearchParams({ url })}`),
+  submitInquiry: (draft: InquiryDraft, lang) => postJson<SubmitResult>(`/api/inquiries?lang=${lang}`, draft),
+  validateInquiry: (draft: InquiryDraft, lang) => postJson<FieldError[]>(`/api/inquiries/validate?lang=${lang}`, draft),
+  // A browser names its own inquiries: the show lists nobody else's.
+  inquiries: (refs) =>
+    refs.length === 0 ? Promise.resolve([]) : getJson<OutboxEntry[]>(`/api/inquiries?${new URLSearchParams({ refs: refs.join(',') })}`),
+  inquiry: (clientRef) => getJson<OutboxEntry>(`/api/inquiries/${seg(clientRef)}`),
+  outboxInfo: () => getJson<OutboxInfo>('/api/outbox'),
   adminUnlock: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
   adminExit: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
 };

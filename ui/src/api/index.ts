@@ -6,7 +6,12 @@ import type { MediaSize, Transport } from './transport';
 import type {
   CatalogInfo,
   ExhibitorPage,
+  FieldError,
   HallMap,
+  InquiryDraft,
+  Lang,
+  OutboxEntry,
+  OutboxInfo,
   PinCheck,
   Product,
   QrCode,
@@ -14,6 +19,7 @@ import type {
   SearchResponse,
   ShowSettings,
   Showcase,
+  SubmitResult,
 } from './types';
 
 export type * from './types';
@@ -60,6 +66,30 @@ export function hallMap(): Promise<HallMap> {
 /** The QR code of an address, drawn by the UI from the core's module path. */
 export function qrCode(url: string): Promise<QrCode> {
   return transport.qrCode(url);
+}
+
+/** Sends the form: `queued` once the inquiry is committed on this device, or `invalid` with field errors in `lang`. */
+export function submitInquiry(draft: InquiryDraft, lang: Lang): Promise<SubmitResult> {
+  return transport.submitInquiry(draft, lang);
+}
+
+/** The field errors of a draft in `lang` (empty when valid); nothing is stored. */
+export function validateInquiry(draft: InquiryDraft, lang: Lang): Promise<FieldError[]> {
+  return transport.validateInquiry(draft, lang);
+}
+
+/** The buyer's inquiries, newest first. In a browser only the ones named by `refs` (its own). */
+export function inquiries(refs: string[]): Promise<OutboxEntry[]> {
+  return transport.inquiries(refs);
+}
+
+export function inquiry(clientRef: string): Promise<OutboxEntry> {
+  return transport.inquiry(clientRef);
+}
+
+/** Whether a trade platform is configured, and how many inquiries wait to leave. */
+export function outboxInfo(): Promise<OutboxInfo> {
+  return transport.outboxInfo();
 }
 
 export function adminUnlock(pin: string): Promise<PinCheck> {

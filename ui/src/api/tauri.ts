@@ -5,13 +5,17 @@ import type { Transport } from './transport';
 import type {
   CatalogInfo,
   ExhibitorPage,
+  FieldError,
   HallMap,
+  OutboxEntry,
+  OutboxInfo,
   PinCheck,
   Product,
   QrCode,
   SearchResponse,
   ShowSettings,
   Showcase,
+  SubmitResult,
 } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -32,6 +36,12 @@ export const tauriTransport: Transport = {
   exhibitorPage: (id) => call<ExhibitorPage>('exhibitor_page', { id }),
   hallMap: () => call<HallMap>('hall_map'),
   qrCode: (url) => call<QrCode>('qr_code', { url }),
+  submitInquiry: (draft, lang) => call<SubmitResult>('submit_inquiry', { draft, lang }),
+  validateInquiry: (draft, lang) => call<FieldError[]>('validate_draft', { draft, lang }),
+  // The app's outbox is this device's own: all of it is the buyer's history.
+  inquiries: () => call<OutboxEntry[]>('outbox'),
+  inquiry: (clientRef) => call<OutboxEntry>('outbox_entry', { clientRef }),
+  outboxInfo: () => call<OutboxInfo>('outbox_info'),
   adminUnlock: (pin) => call<PinCheck>('admin_unlock', { pin }),
   adminExit: (pin) => call<PinCheck>('admin_exit', { pin }),
 };

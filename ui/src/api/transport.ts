@@ -2,11 +2,17 @@
 import type {
   CatalogInfo,
   ExhibitorPage,
+  FieldError,
   HallMap,
+  InquiryDraft,
+  Lang,
+  OutboxEntry,
+  OutboxInfo,
   PinCheck,
   Product,
   QrCode,
   SearchRequest,
+  SubmitResult,
   SearchResponse,
   ShowSettings,
   Showcase,
@@ -24,6 +30,13 @@ export interface Transport {
   exhibitorPage(id: string): Promise<ExhibitorPage>;
   hallMap(): Promise<HallMap>;
   qrCode(url: string): Promise<QrCode>;
+  /** Queued (committed to the outbox) or invalid with field errors in `lang`; never throws for an invalid draft. */
+  submitInquiry(draft: InquiryDraft, lang: Lang): Promise<SubmitResult>;
+  validateInquiry(draft: InquiryDraft, lang: Lang): Promise<FieldError[]>;
+  /** The buyer's history, newest first: every inquiry of this device (app), or the ones named (browser). */
+  inquiries(refs: string[]): Promise<OutboxEntry[]>;
+  inquiry(clientRef: string): Promise<OutboxEntry>;
+  outboxInfo(): Promise<OutboxInfo>;
   /** Kiosk only (the app window); a browser has no admin PIN. */
   adminUnlock(pin: string): Promise<PinCheck>;
   adminExit(pin: string): Promise<PinCheck>;

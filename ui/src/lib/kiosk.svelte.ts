@@ -6,6 +6,7 @@ import * as api from '../api';
 import type { Lang, ShowSettings } from '../api';
 import { i18n, isLang } from './i18n.svelte';
 import { runVisitorResets } from './inquiry-slot';
+import { inquiryHistory } from './inquiry.svelte';
 import { productView } from './product.svelte';
 import { route } from './route.svelte';
 import { search } from './search.svelte';
@@ -42,6 +43,7 @@ class Kiosk {
     const fromUrl = params.get('lang');
     this.defaultLang = settings?.default_lang ?? (fromUrl && isLang(fromUrl) ? fromUrl : 'en');
     shortlist.init(!this.enabled);
+    inquiryHistory.init(!this.enabled);
     i18n.persist = !this.enabled;
     if (!this.enabled) i18n.setLang(i18n.lang);
     if (!this.enabled) return;

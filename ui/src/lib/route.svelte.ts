@@ -1,15 +1,15 @@
 // The screen on show, from the address's hash: #/ (home), #/attract, #/search, #/hall[/booth],
-// #/exhibitor/<id>, #/shortlist, #/inquiry. A product (#/product/<id>) opens over the screen
+// #/exhibitor/<id>, #/shortlist, #/inquiry, #/inquiries[/<reference>]. A product (#/product/<id>) opens over the screen
 // it was reached from, which stays as it was.
 import { productIdFromHash } from './router';
 
-export type ScreenName = 'home' | 'attract' | 'search' | 'hall' | 'exhibitor' | 'shortlist' | 'inquiry';
+export type ScreenName = 'home' | 'attract' | 'search' | 'hall' | 'exhibitor' | 'shortlist' | 'inquiry' | 'inquiries';
 export interface Screen {
   name: ScreenName;
   arg: string | null;
 }
 
-const NAMES: readonly ScreenName[] = ['home', 'attract', 'search', 'hall', 'exhibitor', 'shortlist', 'inquiry'];
+const NAMES: readonly ScreenName[] = ['home', 'attract', 'search', 'hall', 'exhibitor', 'shortlist', 'inquiry', 'inquiries'];
 
 export function parseScreen(hash: string): Screen {
   const match = /^#\/([a-z]+)(?:\/([^/?#]+))?$/.exec(hash);
