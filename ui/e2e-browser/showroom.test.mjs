@@ -411,6 +411,8 @@ test('the inquiry form: localised field errors, nothing queued; a valid send, it
     await page.fill('[data-testid="inquiry-delivery-by"]', '2027-03-01');
     await page.fill('[data-testid="inquiry-message"]', { zh: '需要 250 克小包装。', ru: 'Нужна фасовка по 250 г.', en: 'Packed in 250 g jars, please.' }[lang]);
     await page.fill('[data-testid="inquiry-name"]', { zh: '王芳', ru: 'Айгерим Садыкова', en: 'Jane Doe' }[lang]);
+    // Shown errors follow the corrections.
+    await page.waitForSelector('[data-testid="field-error"][data-field="buyer.name"]', { state: 'detached' });
     await page.fill('[data-testid="inquiry-company"]', 'TOO Dala Trade');
     await page.fill('[data-testid="inquiry-phone"]', '+7 701 123 45 67');
     await page.fill('[data-testid="inquiry-messenger-handle"]', '@dala_trade');
@@ -474,8 +476,20 @@ test('a kiosk reset wipes a half-filled inquiry form', async () => {
   await page.evaluate(() => (window.location.hash = '#/inquiry'));
   await page.waitForSelector('[data-testid="inquiry-form"]');
   assert.equal(await page.locator('[data-testid="nav-inquiries"]').count(), 0, 'a kiosk has no history');
-  await page.fill('[data-testid="inquiry-name"]', 'Айгерим');
-  await page.fill('[data-testid="inquiry-email"]', 'a@example.kz');
+  // The on-screen keyboard types into the field last touched: Cyrillic for the name, Latin and
+  // signs for the e-mail.
+  await page.click('[data-testid="inquiry-name"]');
+  await page.click('[data-testid="osk-open"]');
+  await page.click('[data-testid="osk-layout"]');
+  for (const ch of 'айгерим') await page.click(`[data-testid="osk"] button:text-is("${ch}")`);
+  assert.equal(await page.inputValue('[data-testid="inquiry-name"]'), 'айгерим');
+  await page.click('[data-testid="osk-open"]');
+  await page.click('[data-testid="inquiry-email"]');
+  await page.click('[data-testid="osk-open"]');
+  await page.click('[data-testid="osk-layout"]');
+  for (const ch of 'a@b.kz') await page.click(`[data-testid="osk"] button:text-is("${ch}")`);
+  assert.equal(await page.inputValue('[data-testid="inquiry-email"]'), 'a@b.kz');
+  assert.equal(await page.inputValue('[data-testid="search"]'), '', 'the search got none of it');
   await shot(page, 'kiosk-1080x1920-ru-inquiry');
   await page.waitForSelector('[data-testid="attract"]', { timeout: 15000 });
   await page.click('[data-testid="attract-en"]');

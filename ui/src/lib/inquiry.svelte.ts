@@ -49,6 +49,8 @@ class InquiryForm {
   receipt: OutboxEntry | null = $state(null);
   /** The items of the receipt, as they were sent (names for the receipt). */
   receiptItems: ShortlistItem[] = $state([]);
+  /** The language and draft the shown errors are about. */
+  #checked = '';
 
   /** The per-item fields of a shortlisted product, made on first sight from its unit and price
    * (called from the form's script, never from its markup, which may not write state). */
@@ -113,8 +115,10 @@ class InquiryForm {
     this.sending = true;
     const lang = i18n.lang;
     try {
-      const result = await api.submitInquiry(this.draft(products), lang);
+      const draft = this.draft(products);
+      const result = await api.submitInquiry(draft, lang);
       if (result.status === 'invalid') {
+        this.#checked = `${lang}|${JSON.stringify(draft)}`;
         this.errors = result.errors;
         this.errorsLang = lang;
         return;
@@ -130,12 +134,16 @@ class InquiryForm {
     }
   }
 
-  /** Says the shown errors again in the language the visitor switched to. */
-  async relocalise(products: ShortlistItem[]): Promise<void> {
+  /** Asks the core again for the errors of the current draft in the current language, so that
+   * shown errors follow the visitor's corrections and a language switch. */
+  async refresh(products: ShortlistItem[]): Promise<void> {
     const lang = i18n.lang;
-    if (this.errors.length === 0 || this.errorsLang === lang) return;
-    const errors = await api.validateInquiry(this.draft(products), lang);
-    if (i18n.lang === lang) {
+    const draft = this.draft(products);
+    const key = `${lang}|${JSON.stringify(draft)}`;
+    if (key === this.#checked) return;
+    this.#checked = key;
+    const errors = await api.validateInquiry(draft, lang);
+    if (this.#checked === key && this.errors.length > 0) {
       this.errors = errors;
       this.errorsLang = lang;
     }
@@ -158,6 +166,7 @@ class InquiryForm {
     this.replyLang = null;
     this.errors = [];
     this.errorsLang = null;
+    this.#checked = '';
   }
 
   /** Everything the visitor typed or was shown (kiosk reset). */
