@@ -134,6 +134,14 @@ fn test() -> Result {
     status(cargo(&["build", "-p", "sco-showroom"]))?;
     window_tests()?;
     step("end-to-end tests of the online show in Chromium (showroom serve, Playwright, axe-core)");
+    // run.mjs starts the built `showroom serve` and the reference trade platform.
+    status(cargo(&[
+        "build",
+        "-p",
+        "showroom-cli",
+        "-p",
+        "showroom-platform",
+    ]))?;
     status(cmd("npm", &["run", "e2e"], &root().join("ui")))?;
     eprintln!(
         "\nall checks passed in {:.0} s",
