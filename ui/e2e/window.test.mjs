@@ -150,3 +150,43 @@ test('navigation away from the app is refused', async () => {
   assert.equal(handles.length, 1);
   assert.ok((await textOf('app-title')) !== '');
 });
+
+/** Runs `script` in the page with `args`; returns its value. */
+function run(script, ...args) {
+  return wd('POST', s('/execute/sync'), { script, args });
+}
+
+/** Sets a form field's value the way typing does (an input event for Svelte's bindings). */
+const SET = `const e = document.querySelector(arguments[0]); e.value = arguments[1];
+  e.dispatchEvent(new Event('input', { bubbles: true })); return true;`;
+const CLICK = 'document.querySelector(arguments[0]).click(); return true;';
+
+test('an inquiry through the app commands: field errors, a receipt, the history', async () => {
+  const id = await run('return document.querySelector(\'[data-testid="product-card"]\').dataset.productId;');
+  await run('window.location.hash = arguments[0]; return true;', `#/product/${encodeURIComponent(id)}`);
+  await eventually('the shortlist button', async () => (await findAll('[data-testid="shortlist-toggle"]')).length > 0);
+  await run(CLICK, '[data-testid="shortlist-toggle"]');
+  await run('window.location.hash = "#/inquiry"; return true;');
+  await eventually('the form', async () => (await findAll('[data-testid="inquiry-form"]')).length > 0);
+  await run(CLICK, '[data-testid="inquiry-submit"]');
+  const nameError = await eventually('the name error', () =>
+    run('const e = document.querySelector(\'[data-testid="field-error"][data-field="buyer.name"]\'); return e ? e.textContent.trim() : "";'),
+  );
+  assert.ok(nameError.length > 0);
+  await screenshot('inquiry-errors');
+  await run(SET, '[data-testid="inquiry-name"]', 'Jane Doe');
+  await run(SET, '[data-testid="inquiry-email"]', 'jane@example.com');
+  await run(CLICK, '[data-testid="inquiry-consent"]');
+  await run(CLICK, '[data-testid="inquiry-submit"]');
+  const ref = await eventually('the receipt', () => textOf('receipt-ref'));
+  assert.match(ref, /^[0-9a-f-]{36}$/);
+  await screenshot('inquiry-receipt');
+  // No platform is configured here: it stays queued, and the history says why.
+  await run('window.location.hash = "#/inquiries"; return true;');
+  const state = await eventually('the history entry', () =>
+    run('const e = document.querySelector(`[data-testid="history-entry"][data-ref="${arguments[0]}"]`); return e ? e.dataset.state : "";', ref),
+  );
+  assert.equal(state, 'queued');
+  assert.ok((await textOf('history-no-platform')).length > 0, 'the history says inquiries wait');
+  await screenshot('inquiry-history');
+});
