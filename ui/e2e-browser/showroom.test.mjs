@@ -458,6 +458,13 @@ test('the inquiry form: localised field errors, nothing queued; a valid send, it
     await assertNoRawIds(page, lang, 'inquiry history');
     await axe(page, `inquiry history ${lang}`);
     await shot(page, `1280x800-${lang}-inquiry-history`);
+
+    // The receipt's QR code opens this inquiry on a phone that never saw it; nobody else's shows.
+    const phone = await newPage(390, 844);
+    await phone.page.goto(`${URL_}?lang=${lang}#/inquiries/${ref}`);
+    await phone.page.waitForSelector(`${row}[data-state="received"]`);
+    assert.equal(await phone.page.locator('[data-testid="history-entry"]').count(), 1);
+    await phone.context.close();
     assert.deepEqual(problems, [], `${lang}: no errors in the page`);
     await context.close();
   }
