@@ -49,4 +49,5 @@ problem-image-missing = image "{ $value }" does not exist
 problem-image-format = "{ $value }" is not a JPEG, PNG or WebP image
 problem-image-too-large = image "{ $value }" is { $width }×{ $height } pixels; the limit is { $max } per side
 problem-image-decode = image "{ $value }" cannot be decoded ({ $detail })
+problem-image-memory = image "{ $value }" ({ $width }×{ $height } pixels) would take { $megabytes } MB to decode; the limit is { $max } MB
 problem-booth-outside = the booth lies outside hall { $hall }

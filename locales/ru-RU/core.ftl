@@ -53,4 +53,5 @@ problem-image-missing = изображение «{ $value }» не найден�
 problem-image-format = «{ $value }» не является изображением JPEG, PNG или WebP
 problem-image-too-large = изображение «{ $value }» размером { $width }×{ $height } пикселей; предел — { $max } по стороне
 problem-image-decode = изображение «{ $value }» не удаётся декодировать ({ $detail })
+problem-image-memory = для декодирования изображения «{ $value }» ({ $width }×{ $height } пикселей) нужно { $megabytes } МБ; предел — { $max } МБ
 problem-booth-outside = стенд выходит за границы павильона { $hall }

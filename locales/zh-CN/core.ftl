@@ -43,4 +43,5 @@ problem-image-missing = 图片“{ $value }”不存在
 problem-image-format = “{ $value }”不是 JPEG、PNG 或 WebP 图片
 problem-image-too-large = 图片“{ $value }”为 { $width }×{ $height } 像素；每边上限为 { $max }
 problem-image-decode = 图片“{ $value }”无法解码（{ $detail }）
+problem-image-memory = 图片“{ $value }”（{ $width }×{ $height } 像素）解码需要 { $megabytes } MB 内存；上限为 { $max } MB
 problem-booth-outside = 展位超出 { $hall } 展馆范围

@@ -6,7 +6,7 @@ use std::fs;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -82,20 +82,34 @@ fn check_header(bytes: &[u8], rel: &str, limits: &Limits) -> Result<ImageFormat,
         .ok()
         .filter(|f| ACCEPTED.contains(f))
         .ok_or_else(|| ProblemKind::ImageFormat { value: rel.into() })?;
+    // The header alone tells the size; the limits are checked here, before any pixel
+    // is decoded, so `catalog check` and import refuse the same images.
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(decoder_limits(limits));
-    let (width, height) = reader
-        .into_dimensions()
+    reader.limits(image::Limits::no_limits());
+    let decoder = reader
+        .into_decoder()
         .map_err(|e| ProblemKind::ImageDecode {
             value: rel.into(),
             detail: e.to_string(),
         })?;
+    let (width, height) = decoder.dimensions();
     if width > limits.max_image_side || height > limits.max_image_side {
         return Err(ProblemKind::ImageTooLarge {
             value: rel.into(),
             width,
             height,
             max: limits.max_image_side,
+        });
+    }
+    let needed = decoder.total_bytes();
+    if needed > limits.max_image_alloc {
+        const MB: u64 = 1024 * 1024;
+        return Err(ProblemKind::ImageMemory {
+            value: rel.into(),
+            width,
+            height,
+            megabytes: needed.div_ceil(MB),
+            max_megabytes: limits.max_image_alloc / MB,
         });
     }
     Ok(format)

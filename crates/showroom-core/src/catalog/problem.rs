@@ -103,6 +103,14 @@ pub enum ProblemKind {
         value: String,
         detail: String,
     },
+    /// Within the pixel limit per side, but decoding would need more memory than allowed.
+    ImageMemory {
+        value: String,
+        width: u32,
+        height: u32,
+        megabytes: u64,
+        max_megabytes: u64,
+    },
     BoothOutside {
         hall: String,
     },
@@ -183,6 +191,22 @@ impl ProblemKind {
             ImageDecode { value, detail } => tr(
                 "problem-image-decode",
                 &[s("value", value.as_str()), s("detail", detail.as_str())],
+            ),
+            ImageMemory {
+                value,
+                width,
+                height,
+                megabytes,
+                max_megabytes,
+            } => tr(
+                "problem-image-memory",
+                &[
+                    s("value", value.as_str()),
+                    n("width", *width),
+                    n("height", *height),
+                    n("megabytes", *megabytes as f64),
+                    n("max", *max_megabytes as f64),
+                ],
             ),
             BoothOutside { hall } => tr("problem-booth-outside", &[s("hall", hall.as_str())]),
         }
