@@ -137,7 +137,14 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
             args.products,
             generated.display()
         );
-        showroom_core::generate::write_bundle(&sample, args.products, args.seed, &generated)?;
+        let options = showroom_core::generate::Options {
+            sample: &sample,
+            sample_dir: &args.sample,
+            products: args.products,
+            images: 0,
+            seed: args.seed,
+        };
+        showroom_core::generate::write_bundle(&options, &generated)?;
     }
     let data = load(&generated)?;
     let keys = bench::keystrokes(&data, args.sequences, args.seed);

@@ -114,6 +114,7 @@ pub fn generate(
     out: &Output,
     sample: &Path,
     products: usize,
+    images: usize,
     dir: &Path,
     seed: u64,
 ) -> anyhow::Result<ExitCode> {
@@ -124,7 +125,14 @@ pub fn generate(
         }
         return Ok(ExitCode::FAILURE);
     }
-    showroom_core::generate::write_bundle(&bundle.data, products, seed, dir)?;
+    let options = showroom_core::generate::Options {
+        sample: &bundle.data,
+        sample_dir: sample,
+        products,
+        images,
+        seed,
+    };
+    showroom_core::generate::write_bundle(&options, dir)?;
     out.say(
         "cli-generate-done",
         &[

@@ -109,6 +109,10 @@ enum CatalogCommand {
     Generate {
         #[arg(long)]
         products: usize,
+        /// Distinct pictures, varied from the sample's photographs at 2000 px, shared
+        /// among products of the same kind (0: a bundle without images).
+        #[arg(long, default_value_t = 0)]
+        images: usize,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, default_value_t = 1)]
@@ -220,11 +224,12 @@ async fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             command:
                 CatalogCommand::Generate {
                     products,
+                    images,
                     out: dir,
                     seed,
                     sample,
                 },
-        } => return catalog::generate(&out, sample, *products, dir, *seed),
+        } => return catalog::generate(&out, sample, *products, *images, dir, *seed),
         Command::Eval(args) => return bench::eval(&out, args).await,
         Command::Bench {
             command: BenchCommand::Search(args),
