@@ -635,6 +635,15 @@ impl SearchIndex {
             )));
         }
         let index = Index::open_in_dir(dir)?;
+        // Bytes damaged inside a segment pass the opening and make searches fail (or
+        // panic) later; the checksums catch them here, once, so the index is rebuilt.
+        let damaged = index.validate_checksum()?;
+        if !damaged.is_empty() {
+            return Err(Error::Internal(format!(
+                "index files damaged: {}",
+                damaged.len()
+            )));
+        }
         analysis::register(index.tokenizers());
         let (expected, fields) = schema();
         if index.schema() != expected {

@@ -1,0 +1,297 @@
+//! What the core does with a damaged or old data directory, on real files: a missing,
+//! corrupted or other-version search index is rebuilt from SQLite on open and answers
+//! searches afterwards; a database made by an earlier schema is migrated on open with
+//! nothing lost.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use showroom_core::{Config, Lang, SearchRequest, Showroom};
+use sqlx::Connection;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+
+/// A small valid bundle with no images, written into `dir`.
+fn write_bundle(dir: &Path) {
+    fs::create_dir_all(dir).unwrap();
+    fs::write(
+        dir.join("catalog.toml"),
+        "format = 1\nid = \"test\"\nversion = \"2026.11.1\"\ntitle = { en = \"Test\" }\n\
+         default_currency = \"CNY\"\npublished_at = \"2026-11-24T09:00:00Z\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("categories.toml"),
+        "[[category]]\nid = \"food\"\nname = { en = \"Food\", ru = \"Продукты\", zh = \"食品\" }\n\
+         [[category]]\nid = \"food/honey\"\nname = { en = \"Honey\", ru = \"Мёд\", zh = \"蜂蜜\" }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("exhibitors.jsonl"),
+        "{\"id\": \"bee\", \"name\": {\"en\": \"Bee Farm\"}, \"country\": \"RU\"}\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("products.jsonl"),
+        [
+            r#"{"id": "honey-1", "exhibitor": "bee", "category": "food/honey", "country": "RU", "name": {"zh": "阿尔泰蜂蜜", "ru": "Алтайский мёд", "en": "Altai honey"}, "unit": "kg"}"#,
+            r#"{"id": "tea-1", "exhibitor": "bee", "category": "food", "country": "RU", "name": {"en": "Ivan tea", "ru": "Иван-чай"}, "unit": "kg"}"#,
+            r#"{"id": "jam-1", "exhibitor": "bee", "category": "food", "country": "RU", "name": {"en": "Sea buckthorn jam", "zh": "沙棘果酱"}, "unit": "kg"}"#,
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+}
+
+fn request(query: &str) -> SearchRequest {
+    SearchRequest {
+        query: query.into(),
+        lang: Lang::En,
+        limit: Some(10),
+        ..Default::default()
+    }
+}
+
+async fn ids(showroom: &Showroom, query: &str) -> Vec<String> {
+    let response = showroom.search(request(query)).await.unwrap();
+    let mut ids: Vec<String> = response.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+/// A data directory holding the bundle above, imported and closed.
+async fn imported() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("bundle");
+    write_bundle(&bundle);
+    let data = tmp.path().join("data");
+    let showroom = Showroom::open(Config::new(&data)).await.unwrap();
+    let report = showroom.import_bundle(&bundle, false).await.unwrap();
+    assert_eq!(report.products, 3);
+    assert_eq!(ids(&showroom, "honey").await, ["honey-1"]);
+    showroom.close().await;
+    (tmp, data)
+}
+
+/// The one index folder under `data/index`.
+fn index_folder(data: &Path) -> PathBuf {
+    let folders: Vec<PathBuf> = fs::read_dir(data.join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    folders.into_iter().next().unwrap()
+}
+
+/// Opens `data` and checks that it answers as the imported catalog did, with a sound index.
+async fn answers_as_before(data: &Path) -> Showroom {
+    let showroom = Showroom::open(Config::new(data)).await.unwrap();
+    assert_eq!(ids(&showroom, "honey").await, ["honey-1"]);
+    assert_eq!(ids(&showroom, "мёд").await, ["honey-1"]);
+    assert_eq!(ids(&showroom, "沙棘").await, ["jam-1"]);
+    assert_eq!(showroom.search(request("")).await.unwrap().total, 3);
+    let verification = showroom.verify().await.unwrap();
+    assert!(verification.ok, "{verification:?}");
+    assert_eq!(verification.indexed, 3);
+    assert_eq!(showroom.product("tea-1").await.unwrap().id, "tea-1");
+    showroom
+}
+
+#[tokio::test]
+async fn a_missing_index_folder_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    fs::remove_dir_all(data.join("index")).unwrap();
+    let showroom = answers_as_before(&data).await;
+    showroom.close().await;
+    // The rebuilt index is the one named in SQLite: the next open uses it as it is.
+    let folder = index_folder(&data);
+    let showroom = answers_as_before(&data).await;
+    assert_eq!(index_folder(&data), folder);
+    showroom.close().await;
+}
+
+#[tokio::test]
+async fn an_index_of_garbage_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    let folder = index_folder(&data);
+    let mut damaged = 0;
+    for entry in fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let len = fs::metadata(&path).unwrap().len().max(64) as usize;
+            let garbage: Vec<u8> = (0..len).map(|i| (i * 7919 % 251) as u8).collect();
+            fs::write(&path, garbage).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 2, "only {damaged} files in the index");
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(index_folder(&data), folder, "the broken folder is replaced");
+    showroom.close().await;
+}
+
+#[tokio::test]
+async fn an_index_with_damaged_segments_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    let folder = index_folder(&data);
+    // The index's own descriptions stay readable; the data they point to does not.
+    let mut damaged = 0;
+    for entry in fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_file() && !name.ends_with(".json") && !name.starts_with('.') {
+            let len = fs::metadata(&path).unwrap().len() as usize;
+            fs::write(&path, vec![0xA5u8; len]).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0, "no segment files in {}", folder.display());
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(index_folder(&data), folder, "the broken folder is replaced");
+    showroom.close().await;
+}
+
+#[tokio::test]
+async fn an_index_damaged_inside_its_files_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    let folder = index_folder(&data);
+    // Bytes flipped in the middle of every segment file, headers and footers intact:
+    // only the checksums tell.
+    let mut damaged = 0;
+    for entry in fs::read_dir(&folder).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_file() && !name.ends_with(".json") && !name.starts_with('.') {
+            let mut bytes = fs::read(&path).unwrap();
+            if bytes.len() > 64 {
+                let middle = bytes.len() / 2;
+                for byte in &mut bytes[middle - 8..middle + 8] {
+                    *byte ^= 0x5A;
+                }
+                fs::write(&path, bytes).unwrap();
+                damaged += 1;
+            }
+        }
+    }
+    assert!(damaged > 0, "no segment files in {}", folder.display());
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(index_folder(&data), folder, "the broken folder is replaced");
+    showroom.close().await;
+}
+
+#[tokio::test]
+async fn an_index_of_another_schema_version_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    let folder = index_folder(&data);
+    let meta_path = folder.join("showroom-index.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(&meta_path).unwrap()).unwrap();
+    let version = meta["schema_version"].as_u64().unwrap();
+    meta["schema_version"] = (version - 1).into();
+    fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    let showroom = answers_as_before(&data).await;
+    let rebuilt = index_folder(&data);
+    assert_ne!(rebuilt, folder);
+    let meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(rebuilt.join("showroom-index.json")).unwrap()).unwrap();
+    assert_eq!(meta["schema_version"].as_u64(), Some(version));
+    showroom.close().await;
+}
+
+fn migrations() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")
+}
+
+#[tokio::test]
+async fn a_database_of_the_first_schema_is_migrated_with_nothing_lost() {
+    let (tmp, data) = imported().await;
+    let mut files: Vec<PathBuf> = fs::read_dir(migrations())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "only one migration: nothing to migrate");
+
+    // The database as the first release made it: its one migration, applied by sqlx
+    // exactly as that release did, holding the catalog the current import stored.
+    let first = tmp.path().join("first-migration");
+    fs::create_dir_all(&first).unwrap();
+    fs::copy(&files[0], first.join(files[0].file_name().unwrap())).unwrap();
+    let old_db = tmp.path().join("old.db");
+    let mut conn = SqliteConnection::connect_with(
+        &SqliteConnectOptions::new()
+            .filename(&old_db)
+            .create_if_missing(true),
+    )
+    .await
+    .unwrap();
+    sqlx::migrate::Migrator::new(first.as_path())
+        .await
+        .unwrap()
+        .run(&mut conn)
+        .await
+        .unwrap();
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert!(!tables.contains(&"outbox".to_string()), "{tables:?}");
+    sqlx::query("ATTACH DATABASE ? AS current")
+        .bind(data.join("showroom.db").to_string_lossy().into_owned())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for table in [
+        "catalog",
+        "category",
+        "exhibitor",
+        "product",
+        "hall",
+        "booth",
+        "product_image",
+    ] {
+        // The table names are the fixed list above.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO main.{table} SELECT * FROM current.{table}"
+        )))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    sqlx::query("DETACH DATABASE current")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(data.join(format!("showroom.db{suffix}")));
+    }
+    fs::copy(&old_db, data.join("showroom.db")).unwrap();
+
+    let showroom = answers_as_before(&data).await;
+    let stats = showroom.stats().await.unwrap();
+    assert_eq!(stats.version, "2026.11.1");
+    // The later migrations' tables are there and usable.
+    assert!(showroom.outbox().await.unwrap().is_empty());
+    showroom.close().await;
+
+    let mut conn = SqliteConnection::connect_with(
+        &SqliteConnectOptions::new().filename(data.join("showroom.db")),
+    )
+    .await
+    .unwrap();
+    let applied: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(applied as usize, files.len());
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    conn.close().await.unwrap();
+}
