@@ -6,10 +6,6 @@ use ts_rs::{Config, TS};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
-use crate::inquiry::{
-    Buyer, Consent, Destination, FailureReason, FieldError, FieldErrorCode, InquiryDraft,
-    InquiryItem, ItemSummary, Messenger, Money, OutboxEntry, OutboxInfo, OutboxState, SubmitResult,
-};
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Hall, Price, PriceTier, ProductView};
 use crate::search::{
@@ -63,20 +59,6 @@ pub fn typescript() -> String {
     export::<ShowSettings>(&cfg, &mut out);
     export::<PinCheck>(&cfg, &mut out);
     // The inquiry form and the outbox (docs/inquiry-api.md).
-    export::<InquiryDraft>(&cfg, &mut out);
-    export::<InquiryItem>(&cfg, &mut out);
-    export::<Money>(&cfg, &mut out);
-    export::<Destination>(&cfg, &mut out);
-    export::<Buyer>(&cfg, &mut out);
-    export::<Messenger>(&cfg, &mut out);
-    export::<Consent>(&cfg, &mut out);
-    export::<FieldErrorCode>(&cfg, &mut out);
-    export::<FieldError>(&cfg, &mut out);
-    export::<OutboxState>(&cfg, &mut out);
-    export::<FailureReason>(&cfg, &mut out);
-    export::<ItemSummary>(&cfg, &mut out);
-    export::<OutboxEntry>(&cfg, &mut out);
-    export::<SubmitResult>(&cfg, &mut out);
-    export::<OutboxInfo>(&cfg, &mut out);
+    crate::inquiry::export_types(&cfg, &mut out, false);
     out.trim_end().to_string() + "\n"
 }

@@ -192,36 +192,43 @@ pub(crate) fn from_unix_ms(ms: i64) -> OffsetDateTime {
 
 /// The TypeScript declarations of the inquiry types, for the UI (`docs/inquiry-types.ts`).
 pub fn typescript() -> String {
-    use ts_rs::Config;
-    fn export<T: TS>(cfg: &Config, out: &mut String) {
-        out.push_str("export ");
-        out.push_str(&T::decl(cfg));
-        out.push_str("\n\n");
-    }
-    let cfg = Config::new().with_large_int("number");
+    let cfg = ts_rs::Config::new().with_large_int("number");
     let mut out = String::from(
         "// Generated from the Rust types by showroom_core::inquiry::typescript(): do not edit.\n\
          // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test inquiry bindings`.\n\
          // `Lang` and `LocalizedText` are the ones of ui/src/api/types.ts.\n\n",
     );
-    export::<InquiryDraft>(&cfg, &mut out);
-    export::<InquiryItem>(&cfg, &mut out);
-    export::<Money>(&cfg, &mut out);
-    export::<Destination>(&cfg, &mut out);
-    export::<Buyer>(&cfg, &mut out);
-    export::<Messenger>(&cfg, &mut out);
-    export::<Consent>(&cfg, &mut out);
-    export::<SourceKind>(&cfg, &mut out);
-    export::<Source>(&cfg, &mut out);
-    export::<FieldErrorCode>(&cfg, &mut out);
-    export::<FieldError>(&cfg, &mut out);
-    export::<OutboxState>(&cfg, &mut out);
-    export::<FailureReason>(&cfg, &mut out);
-    export::<ItemSummary>(&cfg, &mut out);
-    export::<OutboxEntry>(&cfg, &mut out);
-    export::<SubmitResult>(&cfg, &mut out);
-    export::<OutboxInfo>(&cfg, &mut out);
+    export_types(&cfg, &mut out, true);
     out.trim_end().to_string() + "\n"
+}
+
+/// Appends the declarations of the inquiry types to `out`; with `platform`, also those
+/// only the platform's side uses (the inquiry's source).
+pub(crate) fn export_types(cfg: &ts_rs::Config, out: &mut String, platform: bool) {
+    fn export<T: TS>(cfg: &ts_rs::Config, out: &mut String) {
+        out.push_str("export ");
+        out.push_str(&T::decl(cfg));
+        out.push_str("\n\n");
+    }
+    export::<InquiryDraft>(cfg, out);
+    export::<InquiryItem>(cfg, out);
+    export::<Money>(cfg, out);
+    export::<Destination>(cfg, out);
+    export::<Buyer>(cfg, out);
+    export::<Messenger>(cfg, out);
+    export::<Consent>(cfg, out);
+    if platform {
+        export::<SourceKind>(cfg, out);
+        export::<Source>(cfg, out);
+    }
+    export::<FieldErrorCode>(cfg, out);
+    export::<FieldError>(cfg, out);
+    export::<OutboxState>(cfg, out);
+    export::<FailureReason>(cfg, out);
+    export::<ItemSummary>(cfg, out);
+    export::<OutboxEntry>(cfg, out);
+    export::<SubmitResult>(cfg, out);
+    export::<OutboxInfo>(cfg, out);
 }
 
 impl Showroom {
