@@ -63,7 +63,7 @@ const seg = encodeURIComponent;
 
 export const httpTransport: Transport = {
   catalogInfo: () => getJson<CatalogInfo>('/api/catalog'),
-  search: (request) => getJson<SearchResponse>(searchUrl(request)),
+  search: (request, signal) => getJson<SearchResponse>(searchUrl(request), { signal }),
   product: (id) => getJson<Product>(`/api/products/${seg(id)}`),
   mediaUrl: (productId, index, size) => `/media/product/${seg(productId)}/${index}/${size}`,
   showSettings: () => getJson<ShowSettings>('/api/settings'),

@@ -35,8 +35,8 @@ export function catalogInfo(): Promise<CatalogInfo> {
   return transport.catalogInfo();
 }
 
-export function search(request: SearchRequest): Promise<SearchResponse> {
-  return transport.search(request);
+export function search(request: SearchRequest, signal?: AbortSignal): Promise<SearchResponse> {
+  return transport.search(request, signal);
 }
 
 export function product(id: string): Promise<Product> {

@@ -22,7 +22,8 @@ export type MediaSize = 'grid' | 'detail';
 
 export interface Transport {
   catalogInfo(): Promise<CatalogInfo>;
-  search(request: SearchRequest): Promise<SearchResponse>;
+  /** `signal` aborts a search a newer one superseded, where the transport can (HTTP). */
+  search(request: SearchRequest, signal?: AbortSignal): Promise<SearchResponse>;
   product(id: string): Promise<Product>;
   mediaUrl(productId: string, index: number, size: MediaSize): string;
   showSettings(): Promise<ShowSettings>;

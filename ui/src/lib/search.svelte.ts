@@ -7,6 +7,8 @@ import { errors } from './errors.svelte';
 import { i18n } from './i18n.svelte';
 
 export const PAGE_SIZE = 48;
+/** How long a search may take before the results show a spinner. */
+const SLOW_MS = 300;
 
 /** Why a search ran: the view scrolls back to the top only for a new query or filter. */
 export type SearchReason = 'query' | 'filter' | 'lang' | 'retry' | 'start';
@@ -23,6 +25,9 @@ class Search {
   shown: SearchRequest | null = $state.raw(null);
   /** A request is in flight. */
   pending = $state(false);
+  /** The newest request has been in flight for longer than SLOW_MS: worth a spinner. A quick
+   *  search shows none, so typing does not make it flicker (or cost a repaint per keystroke). */
+  slow = $state(false);
   loadingMore = $state(false);
 
   /** Called after a reply is applied, with the reason of its request. */
@@ -30,6 +35,9 @@ class Search {
 
   #issued = 0;
   #applied = 0;
+  /** Aborts the request a newer one superseded (HTTP; the app's IPC runs it to the end). */
+  #inFlight: AbortController | null = null;
+  #slowTimer: ReturnType<typeof setTimeout> | undefined;
 
   get hasFilters(): boolean {
     return this.country !== null || this.category !== null;
@@ -74,9 +82,14 @@ class Search {
       country: this.country,
       category: this.category,
     };
+    this.#inFlight?.abort();
+    const controller = new AbortController();
+    this.#inFlight = controller;
     this.pending = true;
+    clearTimeout(this.#slowTimer);
+    this.#slowTimer = setTimeout(() => (this.slow = seq === this.#issued && this.pending), SLOW_MS);
     try {
-      const response = await api.search(request);
+      const response = await api.search(request, controller.signal);
       if (seq <= this.#applied) return;
       this.#applied = seq;
       this.hits = dedupe([], response.hits);
@@ -86,11 +99,16 @@ class Search {
       errors.clear('search');
       this.onApplied?.(reason);
     } catch (e) {
-      if (seq <= this.#applied) return;
+      if (seq <= this.#applied || controller.signal.aborted) return;
       this.#applied = seq;
       errors.report('search', api.toApiError(e), () => void this.run('retry'));
     } finally {
-      if (seq === this.#issued) this.pending = false;
+      if (seq === this.#issued) {
+        this.pending = false;
+        this.slow = false;
+        this.#inFlight = null;
+        clearTimeout(this.#slowTimer);
+      }
     }
   }
 
