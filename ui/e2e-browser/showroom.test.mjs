@@ -231,6 +231,40 @@ test('typing fast never shows stale results, even when replies arrive out of ord
   await context.close();
 });
 
+test('"show more" keeps the keyboard focus, then hands it to the first card it added', async () => {
+  const { page, context, problems } = await newPage();
+  await page.goto(`${URL_}?lang=en#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  const total = (await api('/api/search?q=&lang=en&limit=1')).total;
+  assert.ok(total > 96, `the sample catalog has more than two pages (${total})`);
+  const cards = () => page.$$eval('[data-testid="results"] [data-testid="product-card"]', (c) => c.length);
+  let pages = 1;
+  await page.focus('[data-testid="results-more"]');
+  while (await page.$('[data-testid="results-more"]')) {
+    const before = await page.evaluate(() => document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]').length);
+    await page.keyboard.press('Enter');
+    pages++;
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]').length > n,
+      before,
+    );
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement;
+      return { testid: el?.getAttribute('data-testid'), index: [...document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]')].indexOf(el) };
+    });
+    if (await page.$('[data-testid="results-more"]')) {
+      assert.equal(focus.testid, 'results-more', `focus after page ${pages}`);
+    } else {
+      assert.equal(focus.testid, 'product-card', 'focus after the last page');
+      assert.equal(focus.index, 48 * (pages - 1), 'the first card the last page added');
+    }
+  }
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]').length === n, total);
+  assert.equal(await cards(), total);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 function p99(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
