@@ -553,7 +553,19 @@ impl SearchIndex {
     ) -> Result<SearchIndex> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, f) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
+        // Documents sorted by their place in the catalog: equal scores then come in that
+        // order whichever indexing thread wrote them, the same in every build.
+        let settings = tantivy::IndexSettings {
+            sort_by_field: Some(tantivy::IndexSortByField {
+                field: "order".into(),
+                order: Order::Asc,
+            }),
+            ..Default::default()
+        };
+        let index = Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_dir(dir)?;
         analysis::register(index.tokenizers());
         let mut writer = index.writer::<TantivyDocument>(128 * 1024 * 1024)?;
 
