@@ -17,6 +17,7 @@ pub mod relevance;
 pub mod search;
 pub mod showcase;
 pub mod store;
+pub mod supervise;
 
 use std::collections::HashMap;
 use std::fs;

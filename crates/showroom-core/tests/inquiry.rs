@@ -217,3 +217,33 @@ fn inquiry_bindings_are_fresh() {
         "docs/inquiry-types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test inquiry`\n\n{generated}"
     );
 }
+
+/// The heartbeat's outbox figures: inquiries waiting to leave and the oldest one's age.
+#[tokio::test]
+async fn the_backlog_counts_waiting_inquiries_and_ages_the_oldest() {
+    let dir = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(dir.path())).await.unwrap();
+    let source = Source {
+        kind: SourceKind::Kiosk,
+        device_id: "k1".into(),
+        app_version: "0.1.0".into(),
+    };
+    let t0 = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+    let empty = showroom.outbox_backlog(t0).await.unwrap();
+    assert_eq!((empty.pending, empty.oldest_age_secs), (0, None));
+    for offset in [0, 60] {
+        let at = t0 + time::Duration::seconds(offset);
+        let result = showroom
+            .submit_inquiry(valid(), &source, Lang::En, at)
+            .await
+            .unwrap();
+        assert!(matches!(result, SubmitResult::Queued { .. }));
+    }
+    let backlog = showroom
+        .outbox_backlog(t0 + time::Duration::seconds(100))
+        .await
+        .unwrap();
+    assert_eq!(backlog.pending, 2);
+    assert_eq!(backlog.oldest_age_secs, Some(100));
+    showroom.close().await;
+}

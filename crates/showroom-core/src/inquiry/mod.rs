@@ -251,6 +251,7 @@ impl Showroom {
             source: source.clone(),
             draft,
         };
+        self.store().check_writable()?;
         let entry = outbox::insert(self.store().pool(), &inquiry, now).await?;
         Ok(SubmitResult::Queued { entry })
     }
@@ -290,6 +291,21 @@ impl Showroom {
     /// How many inquiries are still undelivered (queued or sending).
     pub async fn undelivered(&self) -> Result<u32> {
         outbox::undelivered(self.store().pool()).await
+    }
+
+    /// The outbox's backlog for the heartbeat: inquiries waiting to leave and the age of
+    /// the oldest at `now`.
+    pub async fn outbox_backlog(&self, now: OffsetDateTime) -> Result<crate::supervise::Backlog> {
+        let (pending, oldest) = outbox::backlog(self.store().pool()).await?;
+        let oldest_age_secs = oldest
+            .and_then(|t| {
+                OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(|t| (now - t).whole_seconds().max(0) as u64);
+        Ok(crate::supervise::Backlog {
+            pending,
+            oldest_age_secs,
+        })
     }
 
     /// Asks the platform for the status of each received inquiry that is not closed yet;

@@ -253,6 +253,21 @@ pub(crate) async fn undelivered(pool: &SqlitePool) -> Result<u32> {
     Ok(row.get::<i64, _>("n") as u32)
 }
 
+/// How many inquiries wait to leave, and when the oldest of them was taken (its stored
+/// `created_at`, RFC 3339 in UTC).
+pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox \
+         WHERE state IN ('queued', 'sending')",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((
+        row.get::<i64, _>("n") as u32,
+        row.get::<Option<String>, _>("oldest"),
+    ))
+}
+
 /// Claims one due try: only one sender wins it. Returns the body and the attempt number.
 async fn claim(
     pool: &SqlitePool,
