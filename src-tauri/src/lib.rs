@@ -6,7 +6,10 @@
 //! window full screen without devtools, and refuses every navigation away from the app
 //! and every new window; the admin PIN that lets an operator out is checked by the core.
 
+mod supervision;
+
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use showroom_core::inquiry::{
     Background, DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender,
@@ -16,6 +19,7 @@ use showroom_core::model::{CatalogInfo, ProductView};
 use showroom_core::showcase::{
     AdminPin, ExhibitorPage, HallMap, PinCheck, QrCode, ShowSettings, Showcase,
 };
+use showroom_core::supervise::SuperviseSettings;
 use showroom_core::{ApiError, Config, Lang, SearchRequest, SearchResponse, Showroom, ThumbSize};
 use tauri::http::{Response, StatusCode, header};
 use tauri::webview::NewWindowResponse;
@@ -181,6 +185,18 @@ fn qr_code(url: String) -> Result<QrCode, ApiError> {
     showroom_core::showcase::qr_code(&url).map_err(api)
 }
 
+/// The UI's heartbeat: it drew a frame at `frame_at` and saw the last touch or key at
+/// `input_at` (Unix milliseconds). Sent every two seconds while frames are drawn; its
+/// arrival is also the proof that the UI answers.
+#[tauri::command]
+fn ui_heartbeat(
+    supervision: State<'_, Arc<supervision::Supervision>>,
+    frame_at: f64,
+    input_at: Option<f64>,
+) {
+    supervision.pulse(frame_at, input_at);
+}
+
 fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -295,7 +311,12 @@ fn window_file(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("window.json")
 }
 
-fn open_window(app: &tauri::App, kiosk: bool, data_dir: &std::path::Path) -> tauri::Result<()> {
+fn open_window(
+    app: &tauri::App,
+    kiosk: bool,
+    data_dir: &std::path::Path,
+    supervision: Arc<supervision::Supervision>,
+) -> tauri::Result<()> {
     let mut builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
         .title("SCO Showroom")
         .min_inner_size(800.0, 600.0)
@@ -340,6 +361,7 @@ fn open_window(app: &tauri::App, kiosk: bool, data_dir: &std::path::Path) -> tau
         builder = builder.inner_size(size.width, size.height);
     }
     let window = builder.build()?;
+    supervision::watch_web_process(&window, supervision);
     if !kiosk {
         let path = window_file(data_dir);
         let handle = window.clone();
@@ -442,7 +464,18 @@ pub fn run() {
             settings.kiosk |= kiosk_flag;
             let bundled_catalog = bundled_catalog(app);
             tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), kiosk = settings.kiosk, "starting");
-            open_window(app, settings.kiosk, &data_dir)?;
+            let supervise = SuperviseSettings::load(&data_dir).unwrap_or_else(|error| {
+                tracing::error!(%error, "[supervise] ignored: the defaults apply");
+                SuperviseSettings::default()
+            });
+            let supervision = Arc::new(supervision::Supervision::default());
+            app.manage(supervision.clone());
+            open_window(app, settings.kiosk, &data_dir, supervision.clone())?;
+            let plan = supervision::Plan {
+                data_dir: data_dir.clone(),
+                settings: supervise,
+                kiosk: settings.kiosk,
+            };
             let trade = trade_settings(&data_dir, settings.kiosk);
             app.manage(AppState {
                 showroom: OnceCell::new(),
@@ -452,6 +485,7 @@ pub fn run() {
                 sender: std::sync::OnceLock::new(),
                 trade,
             });
+            supervision::start(app.handle(), supervision, plan);
             // Open the catalog while the web view loads, so the first call finds it ready;
             // then run the outbox sender, retention and the catalog sync for the app's life.
             let handle = app.handle().clone();
@@ -501,7 +535,8 @@ pub fn run() {
             outbox_entry,
             outbox_info,
             admin_unlock,
-            admin_exit
+            admin_exit,
+            ui_heartbeat
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -2,8 +2,12 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import './lib/inquiry-register';
+import { startHeartbeat } from './lib/heartbeat';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target });
+const app = mount(App, { target });
+startHeartbeat();
+
+export default app;

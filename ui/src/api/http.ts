@@ -80,4 +80,6 @@ export const httpTransport: Transport = {
   outboxInfo: () => getJson<OutboxInfo>('/api/outbox'),
   adminUnlock: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
   adminExit: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
+  // The online show is supervised by its server, not by a heartbeat from each browser.
+  uiHeartbeat: () => Promise.resolve(),
 };

@@ -99,3 +99,8 @@ export function adminUnlock(pin: string): Promise<PinCheck> {
 export function adminExit(pin: string): Promise<PinCheck> {
   return transport.adminExit(pin);
 }
+
+/** Tells the app's supervisor that a frame was drawn at `frameAt` (Unix ms); a no-op in a browser. */
+export function uiHeartbeat(frameAt: number, inputAt: number | null): Promise<void> {
+  return transport.uiHeartbeat(frameAt, inputAt);
+}

@@ -44,4 +44,5 @@ export const tauriTransport: Transport = {
   outboxInfo: () => call<OutboxInfo>('outbox_info'),
   adminUnlock: (pin) => call<PinCheck>('admin_unlock', { pin }),
   adminExit: (pin) => call<PinCheck>('admin_exit', { pin }),
+  uiHeartbeat: (frameAt, inputAt) => call<void>('ui_heartbeat', { frameAt, inputAt }),
 };

@@ -41,4 +41,6 @@ export interface Transport {
   /** Kiosk only (the app window); a browser has no admin PIN. */
   adminUnlock(pin: string): Promise<PinCheck>;
   adminExit(pin: string): Promise<PinCheck>;
+  /** The app only: the UI drew a frame at `frameAt` and saw its last input at `inputAt` (Unix ms). A browser sends nothing. */
+  uiHeartbeat(frameAt: number, inputAt: number | null): Promise<void>;
 }
