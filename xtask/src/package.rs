@@ -460,12 +460,16 @@ fn start_installed(program: &Path, catalog: &Path, data: &Path) -> Result {
     let shots = root().join("target/screenshots");
     fs::create_dir_all(&shots).map_err(|e| format!("{}: {e}", shots.display()))?;
     let shot = shots.join("package-installed.png");
+    // Drawn, and settled: the same count on two screenshots a second apart (the page
+    // fills in once the UI has its first answers).
     let deadline = Instant::now() + Duration::from_secs(60);
+    let mut before = 0;
     let colours = loop {
         let colours = screen_colours(&display, &shot)?;
-        if colours >= 256 {
+        if colours >= 256 && colours == before {
             break colours;
         }
+        before = colours;
         if let Ok(Some(exit)) = app.0[0].try_wait() {
             return failed(format!("the installed app exited ({exit})"), &read_log());
         }
