@@ -195,6 +195,10 @@ fn check_deb(deb: &Path) -> Result {
     let mut wanted = vec![
         format!("/usr/bin/{BINARY}"),
         format!("/usr/share/applications/{PRODUCT}.desktop"),
+        // The kiosk service and its user (docs/kiosk-supervision.md), not enabled.
+        "/usr/lib/systemd/system/sco-showroom-kiosk.service".into(),
+        "/usr/lib/sysusers.d/sco-showroom.conf".into(),
+        "/usr/share/doc/sco-showroom/kiosk-supervision.md".into(),
     ];
     wanted.extend(CATALOG_FILES.iter().map(|f| format!("{catalog}/{f}")));
     for path in &wanted {
