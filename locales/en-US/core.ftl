@@ -14,6 +14,7 @@ error-bad-request = the request is not valid: { $detail }
 error-no-catalog = no catalog has been imported yet
 error-io = cannot read or write { $path }: { $detail }
 error-storage = the local database could not be read or written
+error-disk-full = the disk that holds the showroom's data is full, so nothing was changed; free some space and try again
 error-search = the search index could not be used
 error-internal = something went wrong inside the showroom
 

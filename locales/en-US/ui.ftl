@@ -181,6 +181,7 @@ unit-m2 = square meter
 error-not-found = This product is no longer in the catalog.
 error-bad-request = The request could not be understood. Please change it and try again.
 error-storage = The catalog cannot be read right now. Please ask the hall staff for help.
+error-disk-full = The device's storage is full, so nothing could be saved. Please ask the hall staff for help.
 error-search = Search is not available right now. Please try again in a moment.
 error-internal = Something went wrong. Please try again.
 error-no-catalog = The catalog is still being loaded. Please wait a moment.

@@ -8,6 +8,7 @@ error-bad-request = 请求无效：{ $detail }
 error-no-catalog = 尚未导入目录
 error-io = 无法读写 { $path }：{ $detail }
 error-storage = 无法读写本地数据库
+error-disk-full = 存放展厅数据的磁盘已满，未做任何更改；请释放空间后重试
 error-search = 搜索索引不可用
 error-internal = 展厅程序内部出错
 

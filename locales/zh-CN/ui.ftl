@@ -151,6 +151,7 @@ unit-m2 = 平方米
 error-not-found = 该商品已不在目录中。
 error-bad-request = 无法处理该请求，请修改后重试。
 error-storage = 目前无法读取商品目录，请联系展厅工作人员。
+error-disk-full = 设备存储空间已满，无法保存。请联系展厅工作人员。
 error-search = 搜索暂时不可用，请稍后再试。
 error-internal = 出现问题，请重试。
 error-no-catalog = 目录仍在加载，请稍候。

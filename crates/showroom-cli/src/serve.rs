@@ -133,6 +133,7 @@ impl IntoResponse for Failure {
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::BadRequest | ErrorCode::InvalidBundle => StatusCode::BAD_REQUEST,
             ErrorCode::NoCatalog => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         (status, axum::Json(self.0)).into_response()

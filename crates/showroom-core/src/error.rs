@@ -50,6 +50,8 @@ pub enum ErrorCode {
     BadRequest,
     NoCatalog,
     Storage,
+    /// The disk holding the data directory is full: nothing was changed.
+    DiskFull,
     Search,
     Internal,
 }
@@ -62,7 +64,36 @@ impl Error {
         }
     }
 
+    /// Whether the failure was the disk running out of space (`ENOSPC`, `SQLITE_FULL`),
+    /// wherever in the chain of causes it was reported.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => io_full(source),
+            Error::Storage(e) | Error::Migrate(sqlx::migrate::MigrateError::Execute(e)) => {
+                sqlx_full(e)
+            }
+            Error::Index(e) => {
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+                while let Some(c) = cause {
+                    if c.downcast_ref::<std::io::Error>().is_some_and(io_full)
+                        || c.to_string().contains(ENOSPC_TEXT)
+                    {
+                        return true;
+                    }
+                    cause = c.source();
+                }
+                false
+            }
+            // Errors carried as text from another thread or layer keep the OS's wording.
+            Error::Internal(text) | Error::Image(text) => text.contains(ENOSPC_TEXT),
+            _ => false,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
+        if self.is_disk_full() {
+            return ErrorCode::DiskFull;
+        }
         match self {
             Error::InvalidBundle(_) => ErrorCode::InvalidBundle,
             Error::NotFound { .. } => ErrorCode::NotFound,
@@ -77,6 +108,9 @@ impl Error {
     /// A sentence for people in `lang`; technical detail stays in logs.
     pub fn localize(&self, lang: Lang) -> String {
         use i18n::{n, s, tr};
+        if self.is_disk_full() {
+            return tr(lang, "error-disk-full", &[]);
+        }
         match self {
             Error::InvalidBundle(problems) => tr(
                 lang,
@@ -101,6 +135,26 @@ impl Error {
             Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
         }
+    }
+}
+
+/// How the OS says `ENOSPC` in an error's text (`std::io::Error`'s `Display`).
+const ENOSPC_TEXT: &str = "(os error 28)";
+
+fn io_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
+}
+
+fn sqlx_full(e: &sqlx::Error) -> bool {
+    match e {
+        // SQLITE_FULL (13), or SQLITE_IOERR_SHMSIZE (4874): the shared-memory file could
+        // not be extended, which on a full disk is what opening a database reports.
+        sqlx::Error::Database(db) => db
+            .code()
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|c| c == 13 || c == 4874),
+        sqlx::Error::Io(io) => io_full(io),
+        _ => false,
     }
 }
 

@@ -26,6 +26,8 @@ pub struct CatalogRow {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// Opened on a full disk: readable, and every write says the disk is full.
+    read_only: bool,
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
@@ -38,7 +40,68 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
+    ///
+    /// On a full disk SQLite cannot even make its shared-memory file, so the database is
+    /// then opened read-only (`immutable`: no shared memory, no locks; a write-ahead log
+    /// left by a crash is not read) when its schema is current: the catalog stays
+    /// searchable, and writes fail with the disk-full error until the next start.
     pub async fn open(path: &Path) -> Result<Self> {
+        match Self::open_writable(path).await {
+            Err(error) if error.is_disk_full() && path.is_file() => {
+                match Self::open_read_only(path).await {
+                    Ok(store) => {
+                        tracing::warn!(%error, "the disk is full: the database is read-only until the next start");
+                        Ok(store)
+                    }
+                    Err(second) => {
+                        tracing::warn!(%second, "the database cannot be read either");
+                        Err(error)
+                    }
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn open_read_only(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        let migrator = sqlx::migrate!("./migrations");
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = 1")
+                .fetch_one(&pool)
+                .await?;
+        if applied != migrator.migrations.len() as i64 {
+            return Err(Error::Internal(format!(
+                "{}: the schema needs a migration, which a full disk does not allow",
+                path.display()
+            )));
+        }
+        Ok(Store {
+            pool,
+            read_only: true,
+        })
+    }
+
+    /// The disk-full error when the database was opened read-only on a full disk.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::io(
+                "showroom.db",
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn open_writable(path: &Path) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -51,7 +114,10 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            read_only: false,
+        })
     }
 
     pub(crate) fn pool(&self) -> &SqlitePool {
@@ -83,6 +149,7 @@ impl Store {
             .manifest
             .as_ref()
             .ok_or_else(|| Error::Internal("catalog without manifest".into()))?;
+        self.check_writable()?;
         let mut tx = self.pool.begin().await?;
         for table in [
             "product_image",

@@ -8,6 +8,7 @@ export const API_ERROR_CODES: readonly ErrorCode[] = [
   'bad-request',
   'no-catalog',
   'storage',
+  'disk-full',
   'search',
   'internal',
 ];
