@@ -7,6 +7,13 @@
 //! - `ui`: install the UI's npm packages when they changed, and build it;
 //! - `schemathesis`: build the reference trade platform and check it against
 //!   `docs/trade-platform.openapi.yaml` (also a step of `test`).
+//! - `package`: the release app as a .deb with the sample catalog (and the AppImage where
+//!   the bundler can fetch its tools); `test` installs and starts a .deb of the debug build;
+//! - `soak`: the kiosk app against a flaky platform with a scripted visitor, memory sampled
+//!   (`docs/soak.md`); 3 minutes as a step of `test`.
+
+mod package;
+mod soak;
 
 use std::env;
 use std::fs;
@@ -32,10 +39,12 @@ fn main() -> ExitCode {
         "run" => run_app(),
         "test" => test(),
         "ui" => ui(),
+        "package" => package::package(&env::args().skip(2).collect::<Vec<_>>()),
+        "soak" => soak::soak(&env::args().skip(2).collect::<Vec<_>>()),
         "schemathesis" => {
             status(cargo(&["build", "-p", "showroom-platform"])).and_then(|()| schemathesis())
         }
-        _ => Err("usage: cargo xtask <run|test|ui|schemathesis>".into()),
+        _ => Err("usage: cargo xtask <run|test|ui|schemathesis|package|soak>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -138,6 +147,7 @@ fn test() -> Result {
     status(cargo(&["test", "--workspace"]))?;
     step("build the app");
     status(cargo(&["build", "-p", "sco-showroom"]))?;
+    package::install_check()?;
     window_tests()?;
     step("end-to-end tests of the online show in Chromium (showroom serve, Playwright, axe-core)");
     // run.mjs starts the built `showroom serve` and the reference trade platform.
@@ -150,6 +160,9 @@ fn test() -> Result {
     ]))?;
     schemathesis()?;
     status(cmd("npm", &["run", "e2e"], &root().join("ui")))?;
+    // The kiosk app for 3 minutes against a platform with 30 % faults (docs/soak.md);
+    // everything it runs was built above.
+    soak::soak(&["--minutes", "3", "--warmup-minutes", "1", "--no-build"].map(String::from))?;
     eprintln!(
         "\nall checks passed in {:.0} s",
         started.elapsed().as_secs_f64()
