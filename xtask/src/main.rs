@@ -145,19 +145,16 @@ fn test() -> Result {
     ]))?;
     step("Rust tests (unit, integration on real SQLite and tantivy, CLI on the built binary)");
     status(cargo(&["test", "--workspace"]))?;
-    step("build the app");
-    status(cargo(&["build", "-p", "sco-showroom"]))?;
+    // The app, the CLI and the reference platform, with the features `cargo test` unified
+    // for the whole workspace: it built these binaries for the integration tests, so this
+    // only checks them (building them one package at a time compiled the shared
+    // dependencies again with other features, minutes of work and gigabytes of disk).
+    step("build the app, the CLI and the reference platform");
+    status(cargo(&["build", "--workspace", "--bins", "--tests"]))?;
     package::install_check()?;
     window_tests()?;
     step("end-to-end tests of the online show in Chromium (showroom serve, Playwright, axe-core)");
-    // run.mjs starts the built `showroom serve` and the reference trade platform.
-    status(cargo(&[
-        "build",
-        "-p",
-        "showroom-cli",
-        "-p",
-        "showroom-platform",
-    ]))?;
+    // run.mjs starts the `showroom serve` and the reference trade platform built above.
     schemathesis()?;
     status(cmd("npm", &["run", "e2e"], &root().join("ui")))?;
     // The kiosk app for 3 minutes against a platform with 30 % faults (docs/soak.md);
