@@ -70,6 +70,7 @@ struct EngineResult {
     rss_bytes: Option<u64>,
     /// nDCG@10 on the judged queries (over the sample catalog).
     ndcg10: Option<f64>,
+    slowest: Vec<bench::SlowKeystroke>,
 }
 
 #[derive(Serialize)]
@@ -186,6 +187,7 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
         index_bytes: index.size_bytes(),
         rss_bytes: bench::resident_bytes(),
         ndcg10,
+        slowest: timing.slowest,
     });
     drop(index);
 
@@ -221,6 +223,7 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
             index_bytes: file_bytes(&path),
             rss_bytes: bench::resident_bytes(),
             ndcg10,
+            slowest: timing.slowest,
         });
     }
 
@@ -252,6 +255,15 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
                 e.rss_bytes.unwrap_or(0) as f64 / 1048576.0,
                 e.ndcg10.map_or("-".into(), |v| format!("{v:.3}")),
             );
+        }
+        println!("slowest keystrokes:");
+        for e in &report.engines {
+            let slowest: Vec<String> = e
+                .slowest
+                .iter()
+                .map(|k| format!("{:?} {:.1}", k.text, k.ms))
+                .collect();
+            println!("{:<16} {}", e.name, slowest.join(", "));
         }
     }
     Ok(ExitCode::SUCCESS)

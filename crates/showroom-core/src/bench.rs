@@ -69,7 +69,18 @@ pub struct Timing {
     pub p99_ms: f64,
     pub mean_ms: f64,
     pub max_ms: f64,
+    /// The slowest keystrokes, slowest first (filled by [`replay`]).
+    pub slowest: Vec<SlowKeystroke>,
 }
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SlowKeystroke {
+    pub text: String,
+    pub ms: f64,
+}
+
+/// How many of the slowest keystrokes a replay names.
+const SLOWEST: usize = 5;
 
 pub fn timing(mut samples: Vec<Duration>) -> Timing {
     if samples.is_empty() {
@@ -83,6 +94,7 @@ pub fn timing(mut samples: Vec<Duration>) -> Timing {
         p99_ms: at(0.99),
         mean_ms: samples.iter().map(|d| ms(*d)).sum::<f64>() / samples.len() as f64,
         max_ms: ms(*samples.last().unwrap_or(&Duration::ZERO)),
+        slowest: Vec::new(),
     }
 }
 
@@ -275,7 +287,18 @@ where
         f(key.clone()).await?;
         samples.push(started.elapsed());
     }
-    Ok(timing(samples))
+    let mut by_time: Vec<(Duration, &Keystroke)> = samples.iter().copied().zip(keys).collect();
+    by_time.sort_by_key(|&(d, _)| std::cmp::Reverse(d));
+    let mut out = timing(samples);
+    out.slowest = by_time
+        .into_iter()
+        .take(SLOWEST)
+        .map(|(d, key)| SlowKeystroke {
+            text: key.text.clone(),
+            ms: d.as_secs_f64() * 1000.0,
+        })
+        .collect();
+    Ok(out)
 }
 
 #[cfg(test)]
