@@ -45,13 +45,22 @@ pub fn stemmed(language: Language) -> TextAnalyzer {
 
 /// Lower case, `ё` read as `е`: what every unstemmed comparison uses.
 pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out`.
+pub fn fold_into(word: &str, out: &mut String) {
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
     }
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    out.extend(
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'ё' { 'е' } else { c }),
+    );
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -145,18 +154,67 @@ impl Tokenizer for WordTokenizer {
 pub struct PrefixTokenizer;
 
 impl Tokenizer for PrefixTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        for (pos, (from, to)) in words(text).into_iter().enumerate() {
-            let folded = fold(&text[from..to]);
-            let mut prefix = String::new();
-            for c in folded.chars().take(MAX_PREFIX_CHARS) {
-                prefix.push(c);
-                tokens.push(token(prefix.clone(), from, to, pos));
-            }
+    type TokenStream<'a> = PrefixTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PrefixTokenStream<'a> {
+        PrefixTokenStream {
+            text,
+            words: words(text),
+            word: 0,
+            folded: String::new(),
+            next_char: 0,
+            emitted: 0,
+            token: Token::default(),
         }
-        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The prefixes of one word after another, grown a character at a time in one token:
+/// the indexing fields with the most tokens, made without an allocation per token.
+pub struct PrefixTokenStream<'a> {
+    text: &'a str,
+    words: Vec<(usize, usize)>,
+    /// The word being cut into prefixes, plus one.
+    word: usize,
+    folded: String,
+    /// Byte offset in `folded` of the character the next prefix adds.
+    next_char: usize,
+    /// Prefixes emitted of the current word.
+    emitted: usize,
+    token: Token,
+}
+
+impl TokenStream for PrefixTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            if self.word > 0
+                && self.emitted < MAX_PREFIX_CHARS
+                && let Some(c) = self.folded[self.next_char..].chars().next()
+            {
+                self.next_char += c.len_utf8();
+                self.emitted += 1;
+                self.token.text.push(c);
+                return true;
+            }
+            let Some(&(from, to)) = self.words.get(self.word) else {
+                return false;
+            };
+            self.word += 1;
+            self.folded.clear();
+            fold_into(&self.text[from..to], &mut self.folded);
+            self.next_char = 0;
+            self.emitted = 0;
+            self.token.text.clear();
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.word - 1;
+            self.token.position_length = 1;
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 
@@ -259,6 +317,27 @@ mod tests {
         let mut p = TextAnalyzer::from(PrefixTokenizer);
         let got = analyze(&mut p, "Мёд");
         assert_eq!(got, ["м", "ме", "мед"]);
+        // Every word in turn, at its own position and offsets, a repeated word again.
+        let mut tokens = Vec::new();
+        let mut stream = p.token_stream("Tea, ЧАЙ tea");
+        while let Some(t) = stream.next() {
+            tokens.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        drop(stream);
+        let expected = [
+            ("t", 0, 0, 3),
+            ("te", 0, 0, 3),
+            ("tea", 0, 0, 3),
+            ("ч", 1, 5, 11),
+            ("ча", 1, 5, 11),
+            ("чай", 1, 5, 11),
+            ("t", 2, 12, 15),
+            ("te", 2, 12, 15),
+            ("tea", 2, 12, 15),
+        ]
+        .map(|(t, p, a, b)| (t.to_string(), p, a, b));
+        assert_eq!(tokens, expected);
+        assert!(p.token_stream("").next().is_none());
     }
 
     #[test]

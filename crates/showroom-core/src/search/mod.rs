@@ -11,16 +11,19 @@ pub mod analysis;
 pub mod concepts;
 mod highlight;
 mod places;
+mod tally;
 pub mod translit;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, FacetCounts as TantivyFacetCounts, TopDocs};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
@@ -28,7 +31,7 @@ use tantivy::schema::{
     FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
@@ -277,6 +280,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     meta: IndexMeta,
+    /// Every document's facet values, read once (the reader is never reloaded).
+    facets: Arc<tally::Table>,
 }
 
 /// Search text of one product in each language, and the extra forms for typing.
@@ -437,8 +442,18 @@ fn product_text(
     }
 }
 
-/// Products per parallel batch while building the index.
-const BUILD_CHUNK: usize = 4096;
+/// At least this many parts, each of at most `PART_PRODUCTS` products, are indexed side
+/// by side, then merged in catalog order.
+const PART_PRODUCTS: usize = 25_000;
+/// The indexing memory of one part; it sizes the part's term table.
+const PART_MEMORY: usize = 64 * 1024 * 1024;
+
+/// Where a product lists with no query: featured ones first, each group in catalog order.
+fn order_key(position: usize, p: &Product) -> u64 {
+    let featured = p.tags.iter().any(|t| t == "featured");
+    let group: u64 = if featured { 0 } else { 1 << 32 };
+    group + position as u64
+}
 
 /// What making one product's document needs from the whole catalog.
 struct DocContext<'a> {
@@ -535,11 +550,7 @@ impl DocContext<'_> {
             .map(|t| t.unix_timestamp())
             .unwrap_or(0);
         doc.add_i64(f.updated, updated);
-        let featured = p.tags.iter().any(|t| t == "featured");
-        doc.add_u64(
-            f.order,
-            if featured { 0 } else { 1 << 32 } + position as u64,
-        );
+        doc.add_u64(f.order, order_key(position, p));
         Ok((doc, city_name))
     }
 }
@@ -553,21 +564,8 @@ impl SearchIndex {
     ) -> Result<SearchIndex> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, f) = schema();
-        // Documents sorted by their place in the catalog: equal scores then come in that
-        // order whichever indexing thread wrote them, the same in every build.
-        let settings = tantivy::IndexSettings {
-            sort_by_field: Some(tantivy::IndexSortByField {
-                field: "order".into(),
-                order: Order::Asc,
-            }),
-            ..Default::default()
-        };
-        let index = Index::builder()
-            .schema(schema)
-            .settings(settings)
-            .create_in_dir(dir)?;
-        analysis::register(index.tokenizers());
-        let mut writer = index.writer::<TantivyDocument>(128 * 1024 * 1024)?;
+        let tokenizers = TokenizerManager::default();
+        analysis::register(&tokenizers);
 
         let categories: HashMap<&str, &LocalizedText> = data
             .categories
@@ -582,31 +580,68 @@ impl SearchIndex {
             exhibitors: &exhibitors,
             image_counts,
         };
+        // The catalog is cut into parts of consecutive products; each part is one segment,
+        // made by one thread that both makes and indexes its documents, and the parts are
+        // merged in order. Documents thus keep their catalog order, so equal scores rank
+        // the same in every build, with no sorting pass.
+        // Featured products first, then the rest, each in catalog order: the order of the
+        // `order` field, which also lists a catalog with no query.
+        let mut ordered: Vec<(usize, &Product)> = data.products.iter().enumerate().collect();
+        ordered.sort_by_key(|&(position, p)| order_key(position, p));
+        let parts_dir = dir.join("parts");
+        let threads = rayon::current_num_threads().max(1);
+        let parts = ordered.len().div_ceil(PART_PRODUCTS).max(threads);
+        let part_len = ordered.len().div_ceil(parts).max(1);
+        let built = ordered
+            .chunks(part_len)
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(
+                |(part, products): (usize, &[(usize, &Product)])| -> Result<_> {
+                    let part_dir = parts_dir.join(part.to_string());
+                    fs::create_dir_all(&part_dir).map_err(|e| Error::io(&part_dir, e))?;
+                    let directory =
+                        MmapDirectory::open(&part_dir).map_err(tantivy::TantivyError::from)?;
+                    let mut writer = Index::builder()
+                        .schema(schema.clone())
+                        .tokenizers(tokenizers.clone())
+                        .single_segment_index_writer(directory, PART_MEMORY)?;
+                    let mut analyzers = DocAnalyzers::default();
+                    let mut cities = BTreeMap::new();
+                    for &(position, p) in products {
+                        let (doc, city) = context.document(position, p, &mut analyzers)?;
+                        if let Some((key, name)) = city {
+                            cities.entry(key).or_insert(name);
+                        }
+                        writer.add_document(doc)?;
+                    }
+                    Ok((writer.finalize()?, cities))
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
         let mut city_names = BTreeMap::new();
-        // Documents are made on every core, a chunk at a time, while tantivy's own
-        // threads index the chunk before.
-        for (chunk_index, chunk) in data.products.chunks(BUILD_CHUNK).enumerate() {
-            let docs = chunk
-                .par_iter()
-                .enumerate()
-                .map_init(DocAnalyzers::default, |analyzers, (i, p)| {
-                    context.document(chunk_index * BUILD_CHUNK + i, p, analyzers)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            for (doc, city) in docs {
-                if let Some((key, name)) = city {
-                    city_names.entry(key).or_insert(name);
-                }
-                writer.add_document(doc)?;
+        let mut part_indexes = Vec::with_capacity(built.len());
+        for (index, cities) in built {
+            for (key, name) in cities {
+                city_names.entry(key).or_insert(name);
             }
+            part_indexes.push(index);
         }
-        writer.commit()?;
-        // One segment answers fastest; the merge runs once, here, not while searching.
-        let segments = index.searchable_segment_ids()?;
-        if segments.len() > 1 {
-            let _ = writer.merge(&segments).wait()?;
+        let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        if part_indexes.is_empty() {
+            Index::create(directory, schema, tantivy::IndexSettings::default())?;
+        } else {
+            // One segment answers fastest: the merge runs once, here, not while searching.
+            tantivy::indexer::merge_indices(&part_indexes, directory)?;
         }
-        writer.wait_merging_threads()?;
+        drop(part_indexes);
+        fs::remove_dir_all(&parts_dir)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+            .map_err(|e| Error::io(&parts_dir, e))?;
 
         let mut parents: Vec<String> = data
             .categories
@@ -667,12 +702,14 @@ impl SearchIndex {
             .try_into()?;
         // jieba loads its dictionary on first use; pay that here, not on a keystroke.
         analysis::analyze(&mut analysis::zh_analyzer(), "预热");
+        let facets = Arc::new(tally::Table::read(&reader.searcher())?);
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             index,
             reader,
             fields,
             meta,
+            facets,
         })
     }
 
@@ -986,29 +1023,7 @@ impl SearchIndex {
             Box::new(BooleanQuery::new(clauses))
         };
 
-        let facet_on = |name: &str| {
-            let mut c = FacetCollector::for_field(name);
-            c.add_facet("/");
-            c
-        };
-        // One collector counts top-level categories, another their children: a facet
-        // collector refuses facets nested in each other.
-        let top_parents: Vec<&String> = self
-            .meta
-            .parent_categories
-            .iter()
-            .filter(|p| !p.contains('/'))
-            .collect();
-        let mut sub_categories = FacetCollector::for_field("category");
-        for parent in &top_parents {
-            sub_categories.add_facet(Facet::from_path(std::iter::once(String::as_str(parent))));
-        }
-        let facets = (
-            facet_on("country"),
-            (facet_on("category"), sub_categories),
-            facet_on("city"),
-            (facet_on("certification"), facet_on("storage")),
-        );
+        let facets = tally::Tally(self.facets.clone());
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let sort = request.sort.unwrap_or_default();
         let (top, total, counts): (Vec<(f32, DocAddress)>, usize, _) =
@@ -1051,22 +1066,21 @@ impl SearchIndex {
                     (unscored(docs), total, counts)
                 }
             };
-        let (countries, (top_categories, sub_category_counts), cities, (certifications, storage)) =
-            counts;
-        let mut out = FacetCounts {
-            country: children(&countries, Facet::root()),
-            category: children(&top_categories, Facet::root()),
-            city: children(&cities, Facet::root()),
-            certification: children(&certifications, Facet::root()),
-            storage: children(&storage, Facet::root()),
+        // Top-level categories, and the children of those with children.
+        let top_parents: Vec<&String> = self
+            .meta
+            .parent_categories
+            .iter()
+            .filter(|p| !p.contains('/'))
+            .collect();
+        let out = FacetCounts {
+            country: self.facets.named(&counts, tally::COUNTRY),
+            category: self.facets.categories(&counts, &top_parents),
+            city: self.facets.named(&counts, tally::CITY),
+            certification: self.facets.named(&counts, tally::CERTIFICATION),
+            storage: self.facets.named(&counts, tally::STORAGE),
             city_names: BTreeMap::new(),
         };
-        for parent in &top_parents {
-            out.category.extend(children(
-                &sub_category_counts,
-                Facet::from_path(std::iter::once(String::as_str(parent))),
-            ));
-        }
         Ok(Outcome {
             top,
             total: total as u64,
@@ -1102,13 +1116,6 @@ struct Outcome {
 
 fn unscored<T>(docs: Vec<(T, DocAddress)>) -> Vec<(f32, DocAddress)> {
     docs.into_iter().map(|(_, addr)| (1.0, addr)).collect()
-}
-
-fn children(counts: &TantivyFacetCounts, parent: Facet) -> BTreeMap<String, u64> {
-    counts
-        .get(parent)
-        .map(|(facet, count)| (facet.to_path().join("/"), count))
-        .collect()
 }
 
 fn text_of<'a>(text: &'a Option<LocalizedText>, code: &str) -> Option<&'a str> {
