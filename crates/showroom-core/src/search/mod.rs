@@ -415,23 +415,38 @@ fn product_text(
     }
     typed.extend(expanded.iter().flatten().copied());
 
+    // A word's forms that begin another of its forms ("feng" of "fengmi") add nothing
+    // but repeated prefixes, and are left out of `alt`; `words`, matched with typos and
+    // scored as one, takes each word once. Words repeated across the product's names,
+    // keywords and categories are kept in the prefix fields: how often a product says
+    // a word ranks it. Each Chinese word's forms are made once per product.
+    let mut forms_of: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut all_words: Vec<String> = Vec::new();
     for part in typed {
         push(&mut prefix, part);
-        push(&mut words, part);
         for (from, to) in analysis::words(part) {
             let word = &part[from..to];
+            all_words.push(analysis::fold(word));
             if word.chars().any(analysis::is_cjk) {
                 push(&mut zh_gram, word);
-                let segments = analysis::analyze(analyzers.zh(), word);
-                for form in translit::pinyin_forms(&translit::simplify(word), &segments) {
-                    push(&mut alt, &form);
-                    push(&mut words, &form);
+                let forms = forms_of.entry(word).or_insert_with(|| {
+                    let segments = analysis::analyze(analyzers.zh(), word);
+                    not_prefixes(translit::pinyin_forms(&translit::simplify(word), &segments))
+                });
+                for form in forms.iter() {
+                    push(&mut alt, form);
                 }
+                all_words.extend(forms.iter().cloned());
             } else if let Some(latin) = translit::cyrillic_to_latin(word) {
                 push(&mut alt, &latin);
-                push(&mut words, &latin);
+                all_words.push(latin);
             }
         }
+    }
+    all_words.sort_unstable();
+    all_words.dedup();
+    for word in &all_words {
+        push(&mut words, word);
     }
     ProductText {
         text,
@@ -440,6 +455,24 @@ fn product_text(
         words,
         zh_gram,
     }
+}
+
+/// The distinct `words` that begin no other of them: every prefix of the others is a
+/// prefix of one of these.
+fn not_prefixes(mut words: Vec<String>) -> Vec<String> {
+    words.sort_unstable();
+    words.dedup();
+    let mut out = Vec::with_capacity(words.len());
+    let mut words = words.into_iter().peekable();
+    while let Some(word) = words.next() {
+        if !words
+            .peek()
+            .is_some_and(|next| next.starts_with(word.as_str()))
+        {
+            out.push(word);
+        }
+    }
+    out
 }
 
 /// At least this many parts, each of at most `PART_PRODUCTS` products, are indexed side
@@ -1134,4 +1167,16 @@ fn combined(terms: Vec<Term>, occur: Occur, boost: f32) -> Box<dyn Query> {
         })
         .collect();
     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(clauses)), boost))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_that_begin_another_are_left_out() {
+        let forms = ["fengmi", "fm", "feng", "mi", "fengmi", "f"].map(String::from);
+        assert_eq!(not_prefixes(forms.to_vec()), ["fengmi", "fm", "mi"]);
+        assert!(not_prefixes(Vec::new()).is_empty());
+    }
 }
