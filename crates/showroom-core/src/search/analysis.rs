@@ -56,11 +56,17 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
         return;
     }
-    out.extend(
-        word.chars()
-            .flat_map(char::to_lowercase)
-            .map(|c| if c == 'ё' { 'е' } else { c }),
-    );
+    for c in word.chars() {
+        // Latin, Russian and the common ideographs without Unicode's case tables, which
+        // were a tenth of the time of indexing.
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'Ё' | 'ё' => out.push('е'),
+            '\u{0}'..='\u{7F}' | 'а'..='я' | '\u{4E00}'..='\u{9FFF}' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
 pub fn is_cjk(c: char) -> bool {
@@ -74,10 +80,16 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<(usize, bool)> = None;
     for (i, c) in text.char_indices() {
-        let c_cjk = is_cjk(c);
-        // The common ideographs and Russian letters first: the Unicode tables are slow.
-        let word_char =
-            matches!(c as u32, 0x4E00..=0x9FFF | 0x0401 | 0x0410..=0x0451) || c.is_alphanumeric();
+        // ASCII, the common ideographs and Russian letters first: the Unicode tables are
+        // slow.
+        let (word_char, c_cjk) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), false)
+        } else {
+            let cjk = is_cjk(c);
+            let word_char =
+                cjk || matches!(c as u32, 0x0401 | 0x0410..=0x0451) || c.is_alphanumeric();
+            (word_char, cjk)
+        };
         match start {
             Some((s, cjk)) if !word_char || c_cjk != cjk => {
                 out.push((s, i));
@@ -300,6 +312,23 @@ mod tests {
         let text = "Altai мёд, 阿尔泰山花蜜1kg";
         let got: Vec<&str> = words(text).into_iter().map(|(a, b)| &text[a..b]).collect();
         assert_eq!(got, ["Altai", "мёд", "阿尔泰山花蜜", "1kg"]);
+    }
+
+    #[test]
+    fn folding_agrees_with_unicode_lower_case() {
+        let by_tables = |c: char| -> String {
+            c.to_lowercase()
+                .map(|c| if c == 'ё' { 'е' } else { c })
+                .collect()
+        };
+        let chars = (0..0x2000)
+            .chain(0x3000..0x3100)
+            .chain(0x4E00..0xA000)
+            .filter_map(char::from_u32);
+        for c in chars {
+            assert_eq!(fold(&c.to_string()), by_tables(c), "{c:?}");
+        }
+        assert_eq!(fold("Ёлка МЁД Tea 茶"), "елка мед tea 茶");
     }
 
     #[test]

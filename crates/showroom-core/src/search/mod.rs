@@ -595,6 +595,7 @@ impl SearchIndex {
         data: &CatalogData,
         image_counts: &HashMap<&str, u32>,
     ) -> Result<SearchIndex> {
+        let started = Instant::now();
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let (schema, f) = schema();
         let tokenizers = TokenizerManager::default();
@@ -653,6 +654,7 @@ impl SearchIndex {
                 },
             )
             .collect::<Result<Vec<_>>>()?;
+        let indexed = started.elapsed();
         let mut city_names = BTreeMap::new();
         let mut part_indexes = Vec::with_capacity(built.len());
         for (index, cities) in built {
@@ -668,6 +670,13 @@ impl SearchIndex {
             // One segment answers fastest: the merge runs once, here, not while searching.
             tantivy::indexer::merge_indices(&part_indexes, directory)?;
         }
+        tracing::info!(
+            products = ordered.len(),
+            parts = part_indexes.len(),
+            indexed_s = indexed.as_secs_f64(),
+            merged_s = (started.elapsed() - indexed).as_secs_f64(),
+            "search index built"
+        );
         drop(part_indexes);
         fs::remove_dir_all(&parts_dir)
             .or_else(|e| match e.kind() {
