@@ -81,7 +81,11 @@ struct BenchReport {
 }
 
 fn load(path: &Path) -> anyhow::Result<CatalogData> {
-    let bundle = catalog::load(path, &Limits::default(), false);
+    load_within(path, &Limits::default())
+}
+
+fn load_within(path: &Path, limits: &Limits) -> anyhow::Result<CatalogData> {
+    let bundle = catalog::load(path, limits, false);
     if let Some(problem) = bundle.problems.first() {
         anyhow::bail!("{}: {}", path.display(), problem.localize(Lang::En));
     }
@@ -147,7 +151,13 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
         };
         showroom_core::generate::write_bundle(&options, &generated)?;
     }
-    let data = load(&generated)?;
+    // The generated catalog is ours: a million products pass the 1 GiB a bundle's
+    // products file may have.
+    let limits = Limits {
+        max_jsonl_bytes: (args.products as u64 * 4096).max(Limits::default().max_jsonl_bytes),
+        ..Limits::default()
+    };
+    let data = load_within(&generated, &limits)?;
     let keys = bench::keystrokes(&data, args.sequences, args.seed);
     let judgments = std::fs::read_to_string(&args.judgments)
         .ok()
