@@ -43,7 +43,12 @@ pub struct BenchArgs {
     /// Judged queries for the relevance columns.
     #[arg(long, default_value = JUDGMENTS)]
     judgments: PathBuf,
+    /// The engines to run, of showroom, fts5-trigram and fts5-unicode61 (default: all).
+    #[arg(long, value_delimiter = ',', default_values_t = ENGINES.map(String::from))]
+    engines: Vec<String>,
 }
+
+const ENGINES: [&str; 3] = ["showroom", "fts5-trigram", "fts5-unicode61"];
 
 #[derive(Args)]
 pub struct EvalArgs {
@@ -133,6 +138,13 @@ fn evaluate_fts5(fts: &Fts5, judgments: &[Judgment]) -> anyhow::Result<Report> {
 }
 
 pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(unknown) = args.engines.iter().find(|e| !ENGINES.contains(&e.as_str())) {
+        anyhow::bail!(
+            "--engines: unknown engine {unknown:?} (of {})",
+            ENGINES.join(", ")
+        );
+    }
+    let wanted = |name: &str| args.engines.iter().any(|e| e == name);
     let dir = args.dir.clone().unwrap_or_else(|| data_dir.join("bench"));
     let generated = dir.join(format!("catalog-{}-{}", args.products, args.seed));
     let sample = load(&args.sample)?;
@@ -167,42 +179,47 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
     let mut engines = Vec::new();
 
     // Ours.
-    let index_dir = scratch.path().join("index");
-    let started = Instant::now();
-    let index = SearchIndex::build(&index_dir, &data, &HashMap::new())?;
-    let build_s = started.elapsed().as_secs_f64();
-    let timing = bench::replay(&keys, |key| {
-        let result = ours(&index, &key, 20).map(|_| ());
-        async move { result }
-    })
-    .await?;
-    let ndcg10 = match &judgments {
-        Some(j) => {
-            let small = SearchIndex::build(
-                &scratch.path().join("sample-index"),
-                &sample,
-                &HashMap::new(),
-            )?;
-            Some(evaluate_ours(&small, j)?.overall.ndcg10)
-        }
-        None => None,
-    };
-    engines.push(EngineResult {
-        name: "showroom",
-        p50_ms: timing.p50_ms,
-        p99_ms: timing.p99_ms,
-        mean_ms: timing.mean_ms,
-        max_ms: timing.max_ms,
-        build_s,
-        index_bytes: index.size_bytes(),
-        rss_bytes: bench::resident_bytes(),
-        ndcg10,
-        slowest: timing.slowest,
-    });
-    drop(index);
+    if wanted("showroom") {
+        let index_dir = scratch.path().join("index");
+        let started = Instant::now();
+        let index = SearchIndex::build(&index_dir, &data, &HashMap::new())?;
+        let build_s = started.elapsed().as_secs_f64();
+        let timing = bench::replay(&keys, |key| {
+            let result = ours(&index, &key, 20).map(|_| ());
+            async move { result }
+        })
+        .await?;
+        let ndcg10 = match &judgments {
+            Some(j) => {
+                let small = SearchIndex::build(
+                    &scratch.path().join("sample-index"),
+                    &sample,
+                    &HashMap::new(),
+                )?;
+                Some(evaluate_ours(&small, j)?.overall.ndcg10)
+            }
+            None => None,
+        };
+        engines.push(EngineResult {
+            name: "showroom",
+            p50_ms: timing.p50_ms,
+            p99_ms: timing.p99_ms,
+            mean_ms: timing.mean_ms,
+            max_ms: timing.max_ms,
+            build_s,
+            index_bytes: index.size_bytes(),
+            rss_bytes: bench::resident_bytes(),
+            ndcg10,
+            slowest: timing.slowest,
+        });
+        drop(index);
+    }
 
     // SQLite FTS5, same products, same keystrokes.
     for tokenizer in [Fts5Tokenizer::Trigram, Fts5Tokenizer::Unicode61] {
+        if !wanted(tokenizer.name()) {
+            continue;
+        }
         let path = scratch.path().join(format!("{}.db", tokenizer.name()));
         let started = Instant::now();
         let fts = Fts5::build(&path, &data, tokenizer).await?;

@@ -480,6 +480,68 @@ fn not_prefixes(mut words: Vec<String>) -> Vec<String> {
 const PART_PRODUCTS: usize = 25_000;
 /// The indexing memory of one part; it sizes the part's term table.
 const PART_MEMORY: usize = 64 * 1024 * 1024;
+/// The most segments an index has. A search runs on its segments side by side, one
+/// thread each, so a one-letter search over a million products takes a fraction of the
+/// time it takes in one segment; each more segment adds the fixed cost of a search once.
+const MAX_SEGMENTS: usize = 4;
+
+/// Merges `parts` (indexes of consecutive products, in order) into `segments` segments of
+/// consecutive parts, side by side, and makes them the index in `dir`, in the same order:
+/// equal scores rank by document address, which is then catalog order. Returns the
+/// number of segments.
+fn merge_in_order(dir: &Path, parts: Vec<Index>, segments: usize) -> Result<usize> {
+    let (schema, _) = schema();
+    if parts.is_empty() {
+        let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        Index::create(directory, schema, tantivy::IndexSettings::default())?;
+        return Ok(0);
+    }
+    let groups_dir = dir.join("groups");
+    let group_len = parts.len().div_ceil(segments.max(1));
+    let merged = parts
+        .chunks(group_len)
+        .enumerate()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(
+            |(group, parts): (usize, &[Index])| -> Result<(PathBuf, Index)> {
+                let group_dir = groups_dir.join(group.to_string());
+                fs::create_dir_all(&group_dir).map_err(|e| Error::io(&group_dir, e))?;
+                let directory =
+                    MmapDirectory::open(&group_dir).map_err(tantivy::TantivyError::from)?;
+                let index = tantivy::indexer::merge_indices(parts, directory)?;
+                Ok((group_dir, index))
+            },
+        )
+        .collect::<Result<Vec<_>>>()?;
+    drop(parts);
+    // Each group's one segment is moved into `dir` (a segment's files are named by its
+    // id), and `dir`'s meta.json lists them in order.
+    let mut metas = merged[0].1.load_metas()?;
+    metas.segments.clear();
+    metas.payload = None;
+    for (group_dir, index) in &merged {
+        for segment in index.searchable_segment_metas()? {
+            let stem = format!("{}.", segment.id().uuid_string());
+            for entry in fs::read_dir(group_dir).map_err(|e| Error::io(group_dir, e))? {
+                let entry = entry.map_err(|e| Error::io(group_dir, e))?;
+                if entry.file_name().to_string_lossy().starts_with(&stem) {
+                    let to = dir.join(entry.file_name());
+                    fs::rename(entry.path(), &to).map_err(|e| Error::io(&to, e))?;
+                }
+            }
+            metas.segments.push(segment);
+        }
+    }
+    let count = metas.segments.len();
+    drop(merged);
+    let mut json = serde_json::to_vec_pretty(&metas).map_err(|e| Error::Internal(e.to_string()))?;
+    json.push(b'\n');
+    let meta_path = dir.join("meta.json");
+    crate::media::write_atomically(&meta_path, &json).map_err(|e| Error::io(&meta_path, e))?;
+    fs::remove_dir_all(&groups_dir).map_err(|e| Error::io(&groups_dir, e))?;
+    Ok(count)
+}
 
 /// Where a product lists with no query: featured ones first, each group in catalog order.
 fn order_key(position: usize, p: &Product) -> u64 {
@@ -663,21 +725,16 @@ impl SearchIndex {
             }
             part_indexes.push(index);
         }
-        let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
-        if part_indexes.is_empty() {
-            Index::create(directory, schema, tantivy::IndexSettings::default())?;
-        } else {
-            // One segment answers fastest: the merge runs once, here, not while searching.
-            tantivy::indexer::merge_indices(&part_indexes, directory)?;
-        }
+        let part_count = part_indexes.len();
+        let segments = merge_in_order(dir, part_indexes, threads.min(MAX_SEGMENTS))?;
         tracing::info!(
             products = ordered.len(),
-            parts = part_indexes.len(),
+            parts = part_count,
+            segments,
             indexed_s = indexed.as_secs_f64(),
             merged_s = (started.elapsed() - indexed).as_secs_f64(),
             "search index built"
         );
-        drop(part_indexes);
         fs::remove_dir_all(&parts_dir)
             .or_else(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Ok(()),
@@ -723,15 +780,37 @@ impl SearchIndex {
                 analysis::SCHEMA_VERSION
             )));
         }
-        let index = Index::open_in_dir(dir)?;
+        let mut index = Index::open_in_dir(dir)?;
+        // The segments are searched side by side, as far as there are cores.
+        let segments = index.searchable_segment_metas()?.len();
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if segments > 1 && cores > 1 {
+            index.set_multithread_executor(segments.min(cores))?;
+        }
         // Bytes damaged inside a segment pass the opening and make searches fail (or
         // panic) later; the checksums catch them here, once, so the index is rebuilt.
-        let damaged = index.validate_checksum()?;
-        if !damaged.is_empty() {
-            return Err(Error::Internal(format!(
-                "index files damaged: {}",
-                damaged.len()
-            )));
+        // Every file of every segment is checked (tantivy's own check covers only the
+        // files its writer listed, and the segments here were moved in by the build).
+        let stems: Vec<String> = index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| format!("{}.", m.id().uuid_string()))
+            .collect();
+        let mut damaged = 0;
+        for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let name = entry.map_err(|e| Error::io(dir, e))?.file_name();
+            let name = name.to_string_lossy();
+            if stems.iter().any(|stem| name.starts_with(stem.as_str()))
+                && !index
+                    .directory()
+                    .validate_checksum(Path::new(name.as_ref()))
+                    .map_err(tantivy::TantivyError::from)?
+            {
+                damaged += 1;
+            }
+        }
+        if damaged > 0 {
+            return Err(Error::Internal(format!("index files damaged: {damaged}")));
         }
         analysis::register(index.tokenizers());
         let (expected, fields) = schema();
@@ -961,13 +1040,18 @@ impl SearchIndex {
                 };
                 // Native spellings outrank pinyin and transliterations of the same
                 // letters ("hon" is honey before it is 红 hong).
-                let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
-                    (Occur::Should, Box::new(term(f.prefix))),
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(term(f.alt)), 0.6)),
-                    ),
-                ];
+                let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Should, Box::new(term(f.prefix)))];
+                if one_letter(w) {
+                    return (
+                        occur,
+                        Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
+                    );
+                }
+                alternatives.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term(f.alt)), 0.6)),
+                ));
                 if let Some(latin) = translit::cyrillic_to_latin(w) {
                     let cut: String = latin.chars().take(analysis::MAX_PREFIX_CHARS).collect();
                     let term = Term::from_field_text(f.prefix, &cut);
@@ -1005,7 +1089,8 @@ impl SearchIndex {
 
         // Each language's analysis of the whole query: stems, segments.
         let mut zh_tokens = Vec::new();
-        for (i, lang) in LANGS.iter().enumerate() {
+        let analysed = !(folded_words.len() == 1 && one_letter(&folded_words[0]));
+        for (i, lang) in LANGS.iter().enumerate().filter(|_| analysed) {
             let mut analyzer = self.analyzer(*lang);
             let tokens = analysis::analyze(&mut analyzer, text);
             if tokens.is_empty() {
@@ -1164,6 +1249,14 @@ fn text_of<'a>(text: &'a Option<LocalizedText>, code: &str) -> Option<&'a str> {
     text.as_ref().and_then(|t| t.get(code)).map(String::as_str)
 }
 
+/// One letter (not an ideograph) says little: it matches as the beginning of a word as
+/// written, not of a pinyin or transliterated form, nor as a word of its own ("g" of
+/// "500 g"); those matched most of a catalog and made the first keystroke the slowest.
+fn one_letter(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if !analysis::is_cjk(c))
+}
+
 /// Terms combined by `occur` (all required, or any), scored by BM25, weighted by `boost`.
 fn combined(terms: Vec<Term>, occur: Occur, boost: f32) -> Box<dyn Query> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = terms
@@ -1187,5 +1280,11 @@ mod tests {
         let forms = ["fengmi", "fm", "feng", "mi", "fengmi", "f"].map(String::from);
         assert_eq!(not_prefixes(forms.to_vec()), ["fengmi", "fm", "mi"]);
         assert!(not_prefixes(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn one_letter_is_a_latin_or_cyrillic_letter_or_a_digit() {
+        assert!(one_letter("g") && one_letter("м") && one_letter("5"));
+        assert!(!one_letter("茶") && !one_letter("go") && !one_letter(""));
     }
 }
