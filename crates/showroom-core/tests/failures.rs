@@ -155,10 +155,18 @@ async fn an_index_with_damaged_segments_is_rebuilt() {
 async fn an_index_damaged_inside_its_files_is_rebuilt() {
     let (_tmp, data) = imported().await;
     let folder = index_folder(&data);
-    // Bytes flipped in the middle of every segment file, headers and footers intact:
-    // only the checksums tell.
+    let damaged = damage_segment_files(&folder);
+    assert!(damaged > 0, "no segment files in {}", folder.display());
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(index_folder(&data), folder, "the broken folder is replaced");
+    showroom.close().await;
+}
+
+/// Flips bytes in the middle of every segment file in `folder`, headers and footers
+/// intact, so only the checksums tell; returns how many files it damaged.
+fn damage_segment_files(folder: &Path) -> usize {
     let mut damaged = 0;
-    for entry in fs::read_dir(&folder).unwrap() {
+    for entry in fs::read_dir(folder).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_file() && !name.ends_with(".json") && !name.starts_with('.') {
@@ -173,9 +181,26 @@ async fn an_index_damaged_inside_its_files_is_rebuilt() {
             }
         }
     }
-    assert!(damaged > 0, "no segment files in {}", folder.display());
+    damaged
+}
+
+#[tokio::test]
+async fn a_damaged_or_missing_vocabulary_is_rebuilt() {
+    let (_tmp, data) = imported().await;
+    let folder = index_folder(&data);
+    assert!(damage_segment_files(&folder.join("vocabulary")) > 0);
     let showroom = answers_as_before(&data).await;
-    assert_ne!(index_folder(&data), folder, "the broken folder is replaced");
+    let rebuilt = index_folder(&data);
+    assert_ne!(rebuilt, folder, "the broken folder is replaced");
+    showroom.close().await;
+
+    fs::remove_dir_all(rebuilt.join("vocabulary")).unwrap();
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(
+        index_folder(&data),
+        rebuilt,
+        "the incomplete folder is replaced"
+    );
     showroom.close().await;
 }
 

@@ -1,7 +1,8 @@
 //! Kinds of goods named in three languages (`concepts.tsv`), so a query in one language
-//! finds goods named only in another: "капуста" finds 白菜 and "cabbage". A product is
-//! given every name of each concept its own names, keywords or categories mention, at
-//! index time; queries stay plain.
+//! finds goods named only in another: "капуста" finds 白菜 and "cabbage". At index time a
+//! product's stemmed text is given every name of each concept its own names, keywords or
+//! categories mention, and the product carries the concept's key, which typed query
+//! words reach through the index's vocabulary; queries stay plain.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -108,8 +109,8 @@ impl Concepts {
         self.concepts.is_empty()
     }
 
-    /// The terms (en, ru, zh) of every concept the product's text mentions.
-    pub fn expand(&self, product: &ProductTerms) -> [Vec<&str>; 3] {
+    /// The concepts (by number) the product's text mentions, in order.
+    pub fn mentioned(&self, product: &ProductTerms) -> Vec<usize> {
         let mut mentioned = vec![false; self.concepts.len()];
         for (lang, tokens) in [&product.en, &product.ru].into_iter().enumerate() {
             for token in tokens {
@@ -127,9 +128,20 @@ impl Concepts {
         for found in self.zh.find_overlapping_iter(&product.zh) {
             mentioned[self.zh_concept[found.pattern().as_usize()]] = true;
         }
+        (0..self.concepts.len()).filter(|&c| mentioned[c]).collect()
+    }
+
+    /// The terms of concept `c`: en, ru, zh.
+    pub fn terms(&self, c: usize) -> [&[String]; 3] {
+        let t = &self.concepts[c].terms;
+        [&t[0], &t[1], &t[2]]
+    }
+
+    /// The terms (en, ru, zh) of every concept the product's text mentions.
+    pub fn expand(&self, product: &ProductTerms) -> [Vec<&str>; 3] {
         let mut out: [Vec<&str>; 3] = Default::default();
-        for (concept, _) in self.concepts.iter().zip(&mentioned).filter(|(_, m)| **m) {
-            for (i, terms) in concept.terms.iter().enumerate() {
+        for c in self.mentioned(product) {
+            for (i, terms) in self.terms(c).into_iter().enumerate() {
                 out[i].extend(terms.iter().map(String::as_str));
             }
         }

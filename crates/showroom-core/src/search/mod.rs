@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
@@ -49,6 +49,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// At most this many words of a query are used.
 pub const MAX_QUERY_WORDS: usize = 12;
 pub const MAX_LIMIT: usize = 200;
+/// A query word is matched in at most this many shared names (the best matches).
+const MAX_SHARED_NAMES: usize = 64;
 const DEFAULT_LIMIT: usize = 24;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -204,6 +206,8 @@ struct Fields {
     alt: Field,
     words: Field,
     zh_gram: Field,
+    /// Keys of the shared names a product is found by (see [`Shared`]).
+    shared: Field,
     country: Field,
     category: Field,
     city: Field,
@@ -251,6 +255,7 @@ fn schema() -> (Schema, Fields) {
         alt: b.add_text_field("alt", text(analysis::PREFIX, false)),
         words: b.add_text_field("words", text(analysis::WORDS, false)),
         zh_gram: b.add_text_field("zh_gram", text(analysis::ZH_GRAM, false)),
+        shared: b.add_text_field("shared", text("raw", false)),
         country: b.add_facet_field("country", FacetOptions::default()),
         category: b.add_facet_field("category", FacetOptions::default()),
         city: b.add_facet_field("city", FacetOptions::default()),
@@ -282,15 +287,66 @@ pub struct SearchIndex {
     meta: IndexMeta,
     /// Every document's facet values, read once (the reader is never reloaded).
     facets: Arc<tally::Table>,
+    /// The shared names, searched for each query word.
+    vocabulary: Searcher,
+    /// The key of each vocabulary document, by segment and document.
+    vocabulary_keys: Vec<Vec<String>>,
 }
 
-/// Search text of one product in each language, and the extra forms for typing.
-struct ProductText {
+/// Search text of one product in each language, the forms its own names are typed as,
+/// and the shared names (categories, places, kinds of goods) it is found by.
+struct ProductText<'a> {
     text: [String; 3],
+    typing: Typing,
+    shared: Vec<Shared<'a>>,
+}
+
+/// The forms text is matched by while it is typed.
+#[derive(Default)]
+struct Typing {
     prefix: String,
     alt: String,
     words: String,
     zh_gram: String,
+}
+
+/// A name many products share. It is indexed once, in the index's vocabulary, and each
+/// product carries only its key: a query word that matches the name matches the key.
+enum Shared<'a> {
+    Category(&'a str, &'a LocalizedText),
+    City(String, &'a LocalizedText),
+    Country(&'a str),
+    Concept(usize),
+}
+
+impl Shared<'_> {
+    fn key(&self) -> String {
+        match self {
+            Shared::Category(id, _) => format!("category:{id}"),
+            Shared::City(key, _) => format!("city:{key}"),
+            Shared::Country(code) => format!("country:{code}"),
+            Shared::Concept(c) => format!("concept:{c}"),
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        match self {
+            Shared::Category(_, names) | Shared::City(_, names) => {
+                names.values().cloned().collect()
+            }
+            Shared::Country(code) => LANGS
+                .iter()
+                .filter_map(|l| places::country_name(code, l.code()))
+                .map(str::to_string)
+                .collect(),
+            Shared::Concept(c) => concepts::concepts()
+                .terms(*c)
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// The analyzers making a document needs, one set per indexing thread.
@@ -306,22 +362,21 @@ impl DocAnalyzers {
     }
 }
 
-fn product_text(
-    p: &Product,
-    categories: &HashMap<&str, &LocalizedText>,
+/// The category `id` and its ancestors, nearest first.
+fn category_path(id: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(id), |path| {
+        path.rsplit_once('/').map(|(parent, _)| parent)
+    })
+}
+
+fn product_text<'a>(
+    p: &'a Product,
+    categories: &HashMap<&'a str, &'a LocalizedText>,
     exhibitor_name: Option<&LocalizedText>,
-    exhibitor_city: Option<&LocalizedText>,
+    exhibitor_city: Option<&'a LocalizedText>,
     analyzers: &mut DocAnalyzers,
-) -> ProductText {
+) -> ProductText<'a> {
     let mut text: [String; 3] = Default::default();
-    let mut prefix = String::new();
-    let mut alt = String::new();
-    let mut words = String::new();
-    let mut zh_gram = String::new();
-    let push = |out: &mut String, part: &str| {
-        out.push_str(part);
-        out.push('\n');
-    };
     for (i, lang) in LANGS.iter().enumerate() {
         let code = lang.code();
         let mut parts = Vec::<&str>::new();
@@ -330,18 +385,13 @@ fn product_text(
             parts.extend(keywords.iter().map(String::as_str));
         }
         parts.extend(text_of(&p.city, code));
-        let mut path = p.category.as_str();
-        loop {
+        for path in category_path(&p.category) {
             parts.extend(
                 categories
                     .get(path)
                     .and_then(|n| n.get(code))
                     .map(String::as_str),
             );
-            match path.rsplit_once('/') {
-                Some((parent, _)) => path = parent,
-                None => break,
-            }
         }
         parts.extend(exhibitor_name.and_then(|n| n.get(code)).map(String::as_str));
         if p.city.is_none() {
@@ -350,95 +400,107 @@ fn product_text(
         parts.extend(places::country_name(&p.country, code));
         text[i] = parts.join("\n");
     }
-    // Typing forms: names (every language, also those the UI does not show), keywords,
-    // places and category names; descriptions are too long to type-match well.
+    // Typing forms: the product's own names (every language, also those the UI does not
+    // show) and keywords; descriptions are too long to type-match well. Category, place
+    // and concept names are typed against the vocabulary instead.
     let mut typed = Vec::<&str>::new();
     typed.extend(p.name.values().map(String::as_str));
     if let Some(keywords) = &p.keywords {
         typed.extend(keywords.values().flatten().map(String::as_str));
     }
-    for city in [p.city.as_ref(), exhibitor_city].into_iter().flatten() {
-        typed.extend(city.values().map(String::as_str));
-    }
-    let mut path = p.category.as_str();
-    loop {
-        typed.extend(
-            categories
-                .get(path)
-                .into_iter()
-                .flat_map(|n| n.values())
-                .map(String::as_str),
-        );
-        match path.rsplit_once('/') {
-            Some((parent, _)) => path = parent,
-            None => break,
+    let mut shared = Vec::new();
+    for path in category_path(&p.category) {
+        if let Some((id, names)) = categories.get_key_value(path) {
+            shared.push(Shared::Category(id, names));
         }
     }
-    for lang in LANGS {
-        typed.extend(places::country_name(&p.country, lang.code()));
+    for city in [p.city.as_ref(), exhibitor_city].into_iter().flatten() {
+        if let Some(key) = city_key(city)
+            && !shared
+                .iter()
+                .any(|s| matches!(s, Shared::City(k, _) if *k == key))
+        {
+            shared.push(Shared::City(key, city));
+        }
     }
-    // Kinds of goods the product's own names, keywords and categories mention, named in
-    // every language (see concepts.rs).
+    shared.push(Shared::Country(&p.country));
+    // Kinds of goods the product's own names, keywords and categories mention (see
+    // concepts.rs): their names in every language join the stemmed text, and their key
+    // the shared names.
     let own = |code: &str| -> Vec<&str> {
         let mut parts: Vec<&str> = p.name.get(code).map(String::as_str).into_iter().collect();
         if let Some(keywords) = p.keywords.as_ref().and_then(|k| k.get(code)) {
             parts.extend(keywords.iter().map(String::as_str));
         }
-        let mut path = p.category.as_str();
-        loop {
+        for path in category_path(&p.category) {
             parts.extend(
                 categories
                     .get(path)
                     .and_then(|n| n.get(code))
                     .map(String::as_str),
             );
-            match path.rsplit_once('/') {
-                Some((parent, _)) => path = parent,
-                None => break,
-            }
         }
         parts
     };
-    let expanded = concepts::concepts().expand(&concepts::product_terms(
+    let all = concepts::concepts();
+    let mentioned = all.mentioned(&concepts::product_terms(
         &mut analyzers.stemmers,
         &own("en"),
         &own("ru"),
         &own("zh"),
     ));
-    // concepts.tsv columns are en, ru, zh; LANGS is zh, ru, en.
-    for (column, terms) in expanded.iter().enumerate() {
-        let lang = [2, 1, 0][column];
-        for term in terms {
-            text[lang].push('\n');
-            text[lang].push_str(term);
+    for &c in &mentioned {
+        // concepts.tsv columns are en, ru, zh; LANGS is zh, ru, en.
+        for (column, terms) in all.terms(c).into_iter().enumerate() {
+            let lang = [2, 1, 0][column];
+            for term in terms {
+                text[lang].push('\n');
+                text[lang].push_str(term);
+            }
         }
+        shared.push(Shared::Concept(c));
     }
-    typed.extend(expanded.iter().flatten().copied());
+    ProductText {
+        text,
+        typing: typing_forms(typed, analyzers),
+        shared,
+    }
+}
 
+/// The typing forms of `typed` (names, each as written).
+fn typing_forms<'a>(
+    typed: impl IntoIterator<Item = &'a str>,
+    analyzers: &mut DocAnalyzers,
+) -> Typing {
+    let mut out = Typing::default();
+    let push = |out: &mut String, part: &str| {
+        out.push_str(part);
+        out.push('\n');
+    };
     // A word's forms that begin another of its forms ("feng" of "fengmi") add nothing
     // but repeated prefixes, and are left out of `alt`; `words`, matched with typos and
-    // scored as one, takes each word once. Words repeated across the product's names,
-    // keywords and categories are kept in the prefix fields: how often a product says
-    // a word ranks it. Each Chinese word's forms are made once per product.
+    // scored as one, takes each word once. Words repeated across the names and keywords
+    // are kept in the prefix fields: how often a product says a word ranks it. Each
+    // Chinese word's forms are made once.
     let mut forms_of: HashMap<&str, Vec<String>> = HashMap::new();
     let mut all_words: Vec<String> = Vec::new();
     for part in typed {
-        push(&mut prefix, part);
+        push(&mut out.prefix, part);
         for (from, to) in analysis::words(part) {
             let word = &part[from..to];
             all_words.push(analysis::fold(word));
             if word.chars().any(analysis::is_cjk) {
-                push(&mut zh_gram, word);
+                push(&mut out.zh_gram, word);
                 let forms = forms_of.entry(word).or_insert_with(|| {
                     let segments = analysis::analyze(analyzers.zh(), word);
                     not_prefixes(translit::pinyin_forms(&translit::simplify(word), &segments))
                 });
                 for form in forms.iter() {
-                    push(&mut alt, form);
+                    push(&mut out.alt, form);
                 }
                 all_words.extend(forms.iter().cloned());
             } else if let Some(latin) = translit::cyrillic_to_latin(word) {
-                push(&mut alt, &latin);
+                push(&mut out.alt, &latin);
                 all_words.push(latin);
             }
         }
@@ -446,15 +508,9 @@ fn product_text(
     all_words.sort_unstable();
     all_words.dedup();
     for word in &all_words {
-        push(&mut words, word);
+        push(&mut out.words, word);
     }
-    ProductText {
-        text,
-        prefix,
-        alt,
-        words,
-        zh_gram,
-    }
+    out
 }
 
 /// The distinct `words` that begin no other of them: every prefix of the others is a
@@ -543,6 +599,74 @@ fn merge_in_order(dir: &Path, parts: Vec<Index>, segments: usize) -> Result<usiz
     Ok(count)
 }
 
+fn add_typing(doc: &mut TantivyDocument, f: &Fields, typing: &Typing) {
+    doc.add_text(f.prefix, &typing.prefix);
+    doc.add_text(f.alt, &typing.alt);
+    doc.add_text(f.words, &typing.words);
+    doc.add_text(f.zh_gram, &typing.zh_gram);
+}
+
+/// The folder, inside an index's folder, of its vocabulary: one document per shared
+/// name (a category, place or kind of goods), keyed as in the `shared` field.
+const VOCABULARY_DIR: &str = "vocabulary";
+
+/// Indexes `vocabulary` (keys and their names) in `dir`, with the products' schema and
+/// typing forms, so a query word is matched against a name exactly as against a
+/// product's own names.
+fn build_vocabulary(dir: &Path, vocabulary: &BTreeMap<String, Vec<String>>) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (schema, f) = schema();
+    let tokenizers = TokenizerManager::default();
+    analysis::register(&tokenizers);
+    let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let mut writer = Index::builder()
+        .schema(schema)
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(directory, PART_MEMORY)?;
+    let mut analyzers = DocAnalyzers::default();
+    for (key, names) in vocabulary {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, key);
+        add_typing(
+            &mut doc,
+            &f,
+            &typing_forms(names.iter().map(String::as_str), &mut analyzers),
+        );
+        writer.add_document(doc)?;
+    }
+    writer.finalize()?;
+    Ok(())
+}
+
+/// Bytes damaged inside a segment pass the opening and make searches fail (or panic)
+/// later; the checksums catch them here, once, so the index is rebuilt. Every file of
+/// every segment is checked (tantivy's own check covers only the files its writer
+/// listed, and the segments here were moved in by the build).
+fn check_files(index: &Index, dir: &Path) -> Result<()> {
+    let stems: Vec<String> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| format!("{}.", m.id().uuid_string()))
+        .collect();
+    let mut damaged = 0;
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let name = entry.map_err(|e| Error::io(dir, e))?.file_name();
+        let name = name.to_string_lossy();
+        if stems.iter().any(|stem| name.starts_with(stem.as_str()))
+            && !index
+                .directory()
+                .validate_checksum(Path::new(name.as_ref()))
+                .map_err(tantivy::TantivyError::from)?
+        {
+            damaged += 1;
+        }
+    }
+    if damaged > 0 {
+        return Err(Error::Internal(format!("index files damaged: {damaged}")));
+    }
+    Ok(())
+}
+
 /// Where a product lists with no query: featured ones first, each group in catalog order.
 fn order_key(position: usize, p: &Product) -> u64 {
     let featured = p.tags.iter().any(|t| t == "featured");
@@ -560,12 +684,13 @@ struct DocContext<'a> {
 
 impl DocContext<'_> {
     /// The document of the product at `position` in the bundle, and its city facet key
-    /// with the city's names.
+    /// with the city's names. The shared names it is found by are added to `vocabulary`.
     fn document(
         &self,
         position: usize,
         p: &Product,
         analyzers: &mut DocAnalyzers,
+        vocabulary: &mut BTreeMap<String, Vec<String>>,
     ) -> Result<(TantivyDocument, Option<(String, LocalizedText)>)> {
         let f = self.fields;
         let exhibitor = self.exhibitors.get(p.exhibitor.as_str());
@@ -603,10 +728,12 @@ impl DocContext<'_> {
         for (i, text) in texts.text.iter().enumerate() {
             doc.add_text(f.text[i], text);
         }
-        doc.add_text(f.prefix, &texts.prefix);
-        doc.add_text(f.alt, &texts.alt);
-        doc.add_text(f.words, &texts.words);
-        doc.add_text(f.zh_gram, &texts.zh_gram);
+        add_typing(&mut doc, f, &texts.typing);
+        for shared in &texts.shared {
+            let key = shared.key();
+            doc.add_text(f.shared, &key);
+            vocabulary.entry(key).or_insert_with(|| shared.names());
+        }
 
         doc.add_facet(f.country, Facet::from_path([p.country.as_str()]));
         doc.add_facet(f.category, facet(&p.category));
@@ -705,31 +832,39 @@ impl SearchIndex {
                         .single_segment_index_writer(directory, PART_MEMORY)?;
                     let mut analyzers = DocAnalyzers::default();
                     let mut cities = BTreeMap::new();
+                    let mut vocabulary = BTreeMap::new();
                     for &(position, p) in products {
-                        let (doc, city) = context.document(position, p, &mut analyzers)?;
+                        let (doc, city) =
+                            context.document(position, p, &mut analyzers, &mut vocabulary)?;
                         if let Some((key, name)) = city {
                             cities.entry(key).or_insert(name);
                         }
                         writer.add_document(doc)?;
                     }
-                    Ok((writer.finalize()?, cities))
+                    Ok((writer.finalize()?, cities, vocabulary))
                 },
             )
             .collect::<Result<Vec<_>>>()?;
         let indexed = started.elapsed();
         let mut city_names = BTreeMap::new();
+        let mut vocabulary = BTreeMap::new();
         let mut part_indexes = Vec::with_capacity(built.len());
-        for (index, cities) in built {
+        for (index, cities, names) in built {
             for (key, name) in cities {
                 city_names.entry(key).or_insert(name);
             }
+            for (key, names) in names {
+                vocabulary.entry(key).or_insert(names);
+            }
             part_indexes.push(index);
         }
+        build_vocabulary(&dir.join(VOCABULARY_DIR), &vocabulary)?;
         let part_count = part_indexes.len();
         let segments = merge_in_order(dir, part_indexes, threads.min(MAX_SEGMENTS))?;
         tracing::info!(
             products = ordered.len(),
             parts = part_count,
+            shared_names = vocabulary.len(),
             segments,
             indexed_s = indexed.as_secs_f64(),
             merged_s = (started.elapsed() - indexed).as_secs_f64(),
@@ -787,31 +922,7 @@ impl SearchIndex {
         if segments > 1 && cores > 1 {
             index.set_multithread_executor(segments.min(cores))?;
         }
-        // Bytes damaged inside a segment pass the opening and make searches fail (or
-        // panic) later; the checksums catch them here, once, so the index is rebuilt.
-        // Every file of every segment is checked (tantivy's own check covers only the
-        // files its writer listed, and the segments here were moved in by the build).
-        let stems: Vec<String> = index
-            .searchable_segment_metas()?
-            .iter()
-            .map(|m| format!("{}.", m.id().uuid_string()))
-            .collect();
-        let mut damaged = 0;
-        for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-            let name = entry.map_err(|e| Error::io(dir, e))?.file_name();
-            let name = name.to_string_lossy();
-            if stems.iter().any(|stem| name.starts_with(stem.as_str()))
-                && !index
-                    .directory()
-                    .validate_checksum(Path::new(name.as_ref()))
-                    .map_err(tantivy::TantivyError::from)?
-            {
-                damaged += 1;
-            }
-        }
-        if damaged > 0 {
-            return Err(Error::Internal(format!("index files damaged: {damaged}")));
-        }
+        check_files(&index, dir)?;
         analysis::register(index.tokenizers());
         let (expected, fields) = schema();
         if index.schema() != expected {
@@ -824,6 +935,32 @@ impl SearchIndex {
         // jieba loads its dictionary on first use; pay that here, not on a keystroke.
         analysis::analyze(&mut analysis::zh_analyzer(), "预热");
         let facets = Arc::new(tally::Table::read(&reader.searcher())?);
+
+        let vocabulary_dir = dir.join(VOCABULARY_DIR);
+        let vocabulary_index = Index::open_in_dir(&vocabulary_dir)?;
+        check_files(&vocabulary_index, &vocabulary_dir)?;
+        analysis::register(vocabulary_index.tokenizers());
+        if vocabulary_index.schema() != index.schema() {
+            return Err(Error::Internal("vocabulary schema differs".into()));
+        }
+        let vocabulary = vocabulary_index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map(|r: IndexReader| r.searcher())?;
+        let mut vocabulary_keys = Vec::new();
+        for segment in vocabulary.segment_readers() {
+            let store = segment
+                .get_store_reader(1)
+                .map_err(tantivy::TantivyError::from)?;
+            let mut keys = Vec::with_capacity(segment.max_doc() as usize);
+            for doc in 0..segment.max_doc() {
+                let doc: TantivyDocument = store.get(doc)?;
+                let key = doc.get_first(fields.id).and_then(|v| v.as_str());
+                keys.push(key.unwrap_or_default().to_string());
+            }
+            vocabulary_keys.push(keys);
+        }
         Ok(SearchIndex {
             dir: dir.to_path_buf(),
             index,
@@ -831,6 +968,8 @@ impl SearchIndex {
             fields,
             meta,
             facets,
+            vocabulary,
+            vocabulary_keys,
         })
     }
 
@@ -846,17 +985,20 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// Bytes the index takes on disk.
+    /// Bytes the index takes on disk, its vocabulary included.
     pub fn size_bytes(&self) -> u64 {
-        fs::read_dir(&self.dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter_map(|e| e.metadata().ok())
-                    .map(|m| m.len())
-                    .sum()
-            })
-            .unwrap_or(0)
+        fn size(dir: &Path) -> u64 {
+            fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter_map(|e| Some((e.path(), e.metadata().ok()?)))
+                        .map(|(path, m)| if m.is_dir() { size(&path) } else { m.len() })
+                        .sum()
+                })
+                .unwrap_or(0)
+        }
+        size(&self.dir)
     }
 
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
@@ -867,13 +1009,13 @@ impl SearchIndex {
 
         let mut reading = QueryReading::AsTyped;
         let mut corrected = None;
-        let mut plan = self.plan(&query_text, true);
+        let mut plan = self.plan(&query_text, true)?;
         let mut outcome = self.run(&searcher, request, plan.query.as_deref(), &filters)?;
         if outcome.total == 0
             && plan.query.is_some()
             && let Some(switched) = translit::switch_layout(&query_text)
         {
-            let other = self.plan(&switched, true);
+            let other = self.plan(&switched, true)?;
             let tried = self.run(&searcher, request, other.query.as_deref(), &filters)?;
             if tried.total > 0 {
                 reading = QueryReading::OtherLayout;
@@ -883,7 +1025,7 @@ impl SearchIndex {
             }
         }
         if outcome.total == 0 && plan.words > 1 {
-            let relaxed = self.plan(&query_text, false);
+            let relaxed = self.plan(&query_text, false)?;
             let tried = self.run(&searcher, request, relaxed.query.as_deref(), &filters)?;
             if tried.total > 0 {
                 reading = QueryReading::SomeWords;
@@ -1002,7 +1144,7 @@ impl SearchIndex {
     }
 
     /// The text query for `text`: `all_words` requires every word; otherwise any will do.
-    fn plan(&self, text: &str, all_words: bool) -> Plan {
+    fn plan(&self, text: &str, all_words: bool) -> Result<Plan> {
         let f = self.fields;
         let folded_words: Vec<String> = analysis::words(text)
             .into_iter()
@@ -1010,12 +1152,12 @@ impl SearchIndex {
             .map(|(a, b)| translit::fold_pinyin(&analysis::fold(&text[a..b])))
             .collect();
         if folded_words.is_empty() {
-            return Plan {
+            return Ok(Plan {
                 query: None,
                 folded_words,
                 zh_tokens: Vec::new(),
                 words: 0,
-            };
+            });
         }
         let occur = if all_words {
             Occur::Must
@@ -1025,66 +1167,58 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
-        // the same word with a typo or two.
+        // the same word with a typo or two; in the product's own names, or in a shared
+        // name (category, place, kind of goods) the product has.
         let last = folded_words.len() - 1;
-        let word_clauses: Vec<(Occur, Box<dyn Query>)> = folded_words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
-                let term = |field| {
-                    TermQuery::new(
-                        Term::from_field_text(field, &cut),
-                        IndexRecordOption::WithFreqs,
-                    )
-                };
-                // Native spellings outrank pinyin and transliterations of the same
-                // letters ("hon" is honey before it is 红 hong).
-                let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
-                    vec![(Occur::Should, Box::new(term(f.prefix)))];
-                if one_letter(w) {
-                    return (
-                        occur,
-                        Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
-                    );
-                }
-                alternatives.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(term(f.alt)), 0.6)),
+        let mut word_clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (i, w) in folded_words.iter().enumerate() {
+            let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+            let term = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &cut),
+                    IndexRecordOption::WithFreqs,
+                ))
+            };
+            if one_letter(w) {
+                word_clauses.push((occur, term(f.prefix)));
+                continue;
+            }
+            // Each way a word matches, and its weight. Native spellings outrank pinyin and
+            // transliterations of the same letters ("hon" is honey before it is 红 hong).
+            let mut ways: Vec<(Box<dyn Query>, f32)> =
+                vec![(term(f.prefix), 1.0), (term(f.alt), 0.6)];
+            if let Some(latin) = translit::cyrillic_to_latin(w) {
+                let cut: String = latin.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+                let term = Term::from_field_text(f.prefix, &cut);
+                ways.push((
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    0.5,
                 ));
-                if let Some(latin) = translit::cyrillic_to_latin(w) {
-                    let cut: String = latin.chars().take(analysis::MAX_PREFIX_CHARS).collect();
-                    let term = Term::from_field_text(f.prefix, &cut);
-                    let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(query), 0.5)),
-                    ));
-                }
-                let len = w.chars().count();
-                let distance = match len {
-                    0..=4 => 0,
-                    5..=8 => 1,
-                    _ => 2,
+            }
+            let len = w.chars().count();
+            let distance = match len {
+                0..=4 => 0,
+                5..=8 => 1,
+                _ => 2,
+            };
+            if distance > 0 && !w.chars().any(analysis::is_cjk) {
+                let term = Term::from_field_text(f.words, w);
+                let fuzzy = if i == last {
+                    FuzzyTermQuery::new_prefix(term, distance, true)
+                } else {
+                    FuzzyTermQuery::new(term, distance, true)
                 };
-                if distance > 0 && !w.chars().any(analysis::is_cjk) {
-                    let term = Term::from_field_text(f.words, w);
-                    let fuzzy = if i == last {
-                        FuzzyTermQuery::new_prefix(term, distance, true)
-                    } else {
-                        FuzzyTermQuery::new(term, distance, true)
-                    };
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(fuzzy), 0.3)),
-                    ));
-                }
-                (
-                    occur,
-                    Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>,
-                )
-            })
-            .collect();
+                ways.push((Box::new(fuzzy), 0.3));
+            }
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if let Some(shared) = self.shared_names(&ways)? {
+                alternatives.push((Occur::Should, shared));
+            }
+            for (query, weight) in ways {
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+            }
+            word_clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
+        }
         should.push((Occur::Should, Box::new(BooleanQuery::new(word_clauses))));
 
         // Each language's analysis of the whole query: stems, segments.
@@ -1119,12 +1253,48 @@ impl SearchIndex {
         if !grams.is_empty() {
             should.push((Occur::Should, combined(grams, occur, 0.8)));
         }
-        Plan {
+        Ok(Plan {
             query: Some(Box::new(BooleanQuery::new(should))),
             words: folded_words.len(),
             folded_words,
             zh_tokens,
+        })
+    }
+
+    /// The shared names a query word matches in any of its `ways` (queries on the typing
+    /// fields, each with its weight), as one query for the products that have them: each
+    /// name weighted as the best way it matched.
+    fn shared_names(&self, ways: &[(Box<dyn Query>, f32)]) -> Result<Option<Box<dyn Query>>> {
+        let mut weights: HashMap<DocAddress, f32> = HashMap::new();
+        for (query, weight) in ways {
+            for address in self.vocabulary.search(query.as_ref(), &DocSetCollector)? {
+                let best = weights.entry(address).or_insert(0.0);
+                *best = best.max(*weight);
+            }
         }
+        if weights.is_empty() {
+            return Ok(None);
+        }
+        let mut found: Vec<(DocAddress, f32)> = weights.into_iter().collect();
+        // The best first, then in vocabulary order, so the same word makes the same query.
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(MAX_SHARED_NAMES);
+        let clauses = found
+            .into_iter()
+            .filter_map(|(address, weight)| {
+                let key = self
+                    .vocabulary_keys
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)?;
+                let term = Term::from_field_text(self.fields.shared, key);
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                Some((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), weight)) as Box<dyn Query>,
+                ))
+            })
+            .collect();
+        Ok(Some(Box::new(BooleanQuery::new(clauses))))
     }
 
     fn run(
@@ -1249,9 +1419,10 @@ fn text_of<'a>(text: &'a Option<LocalizedText>, code: &str) -> Option<&'a str> {
     text.as_ref().and_then(|t| t.get(code)).map(String::as_str)
 }
 
-/// One letter (not an ideograph) says little: it matches as the beginning of a word as
-/// written, not of a pinyin or transliterated form, nor as a word of its own ("g" of
-/// "500 g"); those matched most of a catalog and made the first keystroke the slowest.
+/// One letter (not an ideograph) says little: it matches as the beginning of a word of
+/// the product's own names and keywords as written, not of a pinyin or transliterated
+/// form, a shared name, nor as a word of its own ("g" of "500 g"); those matched most of
+/// a catalog and made the first keystroke the slowest.
 fn one_letter(word: &str) -> bool {
     let mut chars = word.chars();
     matches!((chars.next(), chars.next()), (Some(c), None) if !analysis::is_cjk(c))

@@ -198,6 +198,7 @@ mod tests {
         for text in ["", "мёд", "tea", "s", "蜂蜜", "fm", "nothing-matches-this"] {
             let query: Box<dyn Query> = index
                 .plan(text, false)
+                .unwrap()
                 .query
                 .unwrap_or_else(|| Box::new(AllQuery));
             for (f, field) in FIELDS.iter().enumerate() {
