@@ -2,8 +2,10 @@
 //! name carries its version, and the schema version below changes with any of them, so an
 //! index made by another analysis is detected and rebuilt rather than misread.
 
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
-    Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 use tantivy_jieba::JiebaTokenizer;
 
@@ -13,12 +15,12 @@ pub const SCHEMA_VERSION: u32 = 7;
 pub const ZH: &str = "zh_v1";
 pub const RU: &str = "ru_v1";
 pub const EN: &str = "en_v1";
-pub const PREFIX: &str = "prefix_v1";
+pub const PREFIX: &str = "prefix_v2";
 pub const WORDS: &str = "words_v1";
 pub const ZH_GRAM: &str = "zhgram_v1";
 
 /// Longest prefix indexed for search-as-you-type; longer query words are cut to it.
-pub const MAX_PREFIX_CHARS: usize = 20;
+pub const MAX_PREFIX_CHARS: usize = 12;
 /// Words are cut, not dropped, at this many characters.
 const MAX_WORD_CHARS: usize = 64;
 
@@ -37,10 +39,60 @@ pub fn zh_analyzer() -> TextAnalyzer {
     })
 }
 
+/// Words folded and stemmed by Snowball.
 pub fn stemmed(language: Language) -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer)
-        .filter(Stemmer::new(language))
-        .build()
+    TextAnalyzer::from(StemmedWordTokenizer {
+        stemmer: TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(language))
+            .build(),
+        stems: HashMap::new(),
+    })
+}
+
+/// The stems an analyzer remembers before it starts afresh: a catalog's words recur
+/// (category, place and kind names in every product), so most are stemmed once.
+const MAX_REMEMBERED_STEMS: usize = 50_000;
+
+/// [`WordTokenizer`]'s words, each stemmed; each distinct word is stemmed once per
+/// analyzer (an indexing thread keeps its analyzers for a whole part).
+#[derive(Clone)]
+pub struct StemmedWordTokenizer {
+    /// Stems one folded word.
+    stemmer: TextAnalyzer,
+    stems: HashMap<String, String>,
+}
+
+impl Tokenizer for StemmedWordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = words(text)
+            .into_iter()
+            .enumerate()
+            .map(|(pos, (from, to))| {
+                let word = fold(cut(&text[from..to], MAX_WORD_CHARS));
+                let stem = match self.stems.get(&word) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        let stem = {
+                            let mut stream = self.stemmer.token_stream(&word);
+                            if stream.advance() {
+                                stream.token().text.clone()
+                            } else {
+                                word.clone()
+                            }
+                        };
+                        if self.stems.len() >= MAX_REMEMBERED_STEMS {
+                            self.stems.clear();
+                        }
+                        self.stems.insert(word, stem.clone());
+                        stem
+                    }
+                };
+                token(stem, from, to, pos)
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
 }
 
 /// Lower case, `ё` read as `е`: what every unstemmed comparison uses.
@@ -306,6 +358,21 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_stems_are_the_stems() {
+        let text = "Алтайский мёд горный, мёда МЁДОМ; honey honeys Honeyed running runs";
+        for language in [Language::Russian, Language::English] {
+            let mut plain = TextAnalyzer::builder(WordTokenizer)
+                .filter(Stemmer::new(language))
+                .build();
+            let mut remembering = stemmed(language);
+            let expected = analyze(&mut plain, text);
+            assert_eq!(analyze(&mut remembering, text), expected);
+            // Again, now from what it remembers.
+            assert_eq!(analyze(&mut remembering, text), expected);
+        }
+    }
 
     #[test]
     fn words_split_scripts_and_punctuation() {

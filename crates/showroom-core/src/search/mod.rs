@@ -49,6 +49,8 @@ pub const MAX_QUERY_CHARS: usize = 200;
 /// At most this many words of a query are used.
 pub const MAX_QUERY_WORDS: usize = 12;
 pub const MAX_LIMIT: usize = 200;
+/// A query of at most this many Latin words is also read as one word of pinyin.
+const MAX_SYLLABLE_WORDS: usize = 4;
 /// A query word is matched in at most this many shared names (the best matches).
 const MAX_SHARED_NAMES: usize = 64;
 const DEFAULT_LIMIT: usize = 24;
@@ -533,7 +535,7 @@ fn not_prefixes(mut words: Vec<String>) -> Vec<String> {
 
 /// At least this many parts, each of at most `PART_PRODUCTS` products, are indexed side
 /// by side, then merged in catalog order.
-const PART_PRODUCTS: usize = 25_000;
+const PART_PRODUCTS: usize = 50_000;
 /// The indexing memory of one part; it sizes the part's term table.
 const PART_MEMORY: usize = 64 * 1024 * 1024;
 /// The most segments an index has. A search runs on its segments side by side, one
@@ -541,11 +543,11 @@ const PART_MEMORY: usize = 64 * 1024 * 1024;
 /// time it takes in one segment; each more segment adds the fixed cost of a search once.
 const MAX_SEGMENTS: usize = 4;
 
-/// Merges `parts` (indexes of consecutive products, in order) into `segments` segments of
-/// consecutive parts, side by side, and makes them the index in `dir`, in the same order:
-/// equal scores rank by document address, which is then catalog order. Returns the
-/// number of segments.
-fn merge_in_order(dir: &Path, parts: Vec<Index>, segments: usize) -> Result<usize> {
+/// Merges `parts` (indexes of consecutive products, in order, each with its folder) into
+/// `segments` segments of consecutive parts, side by side, and makes them the index in
+/// `dir`, in the same order: equal scores rank by document address, which is then catalog
+/// order. A group of one part is taken as it is. Returns the number of segments.
+fn merge_in_order(dir: &Path, parts: Vec<(PathBuf, Index)>, segments: usize) -> Result<usize> {
     let (schema, _) = schema();
     if parts.is_empty() {
         let directory = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
@@ -560,12 +562,16 @@ fn merge_in_order(dir: &Path, parts: Vec<Index>, segments: usize) -> Result<usiz
         .collect::<Vec<_>>()
         .into_par_iter()
         .map(
-            |(group, parts): (usize, &[Index])| -> Result<(PathBuf, Index)> {
+            |(group, parts): (usize, &[(PathBuf, Index)])| -> Result<(PathBuf, Index)> {
+                if let [(part_dir, index)] = parts {
+                    return Ok((part_dir.clone(), index.clone()));
+                }
+                let parts: Vec<Index> = parts.iter().map(|(_, index)| index.clone()).collect();
                 let group_dir = groups_dir.join(group.to_string());
                 fs::create_dir_all(&group_dir).map_err(|e| Error::io(&group_dir, e))?;
                 let directory =
                     MmapDirectory::open(&group_dir).map_err(tantivy::TantivyError::from)?;
-                let index = tantivy::indexer::merge_indices(parts, directory)?;
+                let index = tantivy::indexer::merge_indices(&parts, directory)?;
                 Ok((group_dir, index))
             },
         )
@@ -595,7 +601,7 @@ fn merge_in_order(dir: &Path, parts: Vec<Index>, segments: usize) -> Result<usiz
     json.push(b'\n');
     let meta_path = dir.join("meta.json");
     crate::media::write_atomically(&meta_path, &json).map_err(|e| Error::io(&meta_path, e))?;
-    fs::remove_dir_all(&groups_dir).map_err(|e| Error::io(&groups_dir, e))?;
+    remove_dir_if_there(&groups_dir)?;
     Ok(count)
 }
 
@@ -665,6 +671,13 @@ fn check_files(index: &Index, dir: &Path) -> Result<()> {
         return Err(Error::Internal(format!("index files damaged: {damaged}")));
     }
     Ok(())
+}
+
+fn remove_dir_if_there(dir: &Path) -> Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(dir, e)),
+        _ => Ok(()),
+    }
 }
 
 /// Where a product lists with no query: featured ones first, each group in catalog order.
@@ -841,7 +854,7 @@ impl SearchIndex {
                         }
                         writer.add_document(doc)?;
                     }
-                    Ok((writer.finalize()?, cities, vocabulary))
+                    Ok(((part_dir, writer.finalize()?), cities, vocabulary))
                 },
             )
             .collect::<Result<Vec<_>>>()?;
@@ -870,12 +883,7 @@ impl SearchIndex {
             merged_s = (started.elapsed() - indexed).as_secs_f64(),
             "search index built"
         );
-        fs::remove_dir_all(&parts_dir)
-            .or_else(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Ok(()),
-                _ => Err(e),
-            })
-            .map_err(|e| Error::io(&parts_dir, e))?;
+        remove_dir_if_there(&parts_dir)?;
 
         let mut parents: Vec<String> = data
             .categories
@@ -1220,6 +1228,32 @@ impl SearchIndex {
             word_clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
         }
         should.push((Occur::Should, Box::new(BooleanQuery::new(word_clauses))));
+
+        // Pinyin typed with spaces between syllables ("feng mi") is also read as one word
+        // ("fengmi"): a Chinese word's syllables are not words of their own.
+        if (2..=MAX_SYLLABLE_WORDS).contains(&folded_words.len())
+            && folded_words
+                .iter()
+                .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            let joined: String = folded_words.concat();
+            let cut: String = joined.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+            let term = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &cut),
+                    IndexRecordOption::WithFreqs,
+                ))
+            };
+            let ways: Vec<(Box<dyn Query>, f32)> = vec![(term(f.alt), 0.6), (term(f.prefix), 0.5)];
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if let Some(shared) = self.shared_names(&ways)? {
+                alternatives.push((Occur::Should, shared));
+            }
+            for (query, weight) in ways {
+                alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+            }
+            should.push((Occur::Should, Box::new(BooleanQuery::new(alternatives))));
+        }
 
         // Each language's analysis of the whole query: stems, segments.
         let mut zh_tokens = Vec::new();

@@ -1,4 +1,4 @@
-//! Ways one word is typed on another keyboard: pinyin for Chinese (full, by syllable,
+//! Ways one word is typed on another keyboard: pinyin for Chinese (runs and words whole,
 //! initials; tones optional), Latin for Cyrillic, and text typed with the wrong keyboard
 //! layout (QWERTY ↔ ЙЦУКЕН).
 
@@ -32,9 +32,10 @@ pub fn fold_pinyin(word: &str) -> String {
 }
 
 /// The Latin-keyboard forms of a run of Chinese text: the whole run's pinyin joined
-/// ("fengmi"), each syllable ("feng", "mi"), and the initials ("fm"). `segments` are the
+/// ("fengmi", whose prefixes include "feng") and its initials ("fm"). `segments` are the
 /// run's words (from jieba), whose joined pinyin and initials are added too, so a word
-/// inside a longer name is found from its start.
+/// inside a longer name is found from its start, as a Latin word is; a syllable inside
+/// a word is not a start ("mi" of 蜂蜜), as "ney" of "honey" is not.
 pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let add_word = |word: &str, out: &mut Vec<String>| {
@@ -51,11 +52,6 @@ pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
         for form in [joined, initials] {
             if !out.contains(&form) {
                 out.push(form);
-            }
-        }
-        for syllable in syllables {
-            if !out.contains(&syllable) {
-                out.push(syllable);
             }
         }
     };
@@ -171,9 +167,12 @@ mod tests {
     #[test]
     fn pinyin_forms_cover_full_spaced_and_initials() {
         let forms = pinyin_forms("蜂蜜", &["蜂蜜".into()]);
-        for want in ["fengmi", "fm", "feng", "mi"] {
-            assert!(forms.contains(&want.to_string()), "{want} in {forms:?}");
+        assert_eq!(forms, ["fengmi", "fm"]);
+        let honey = pinyin_forms("阿尔泰山花蜜", &["阿尔泰山".into(), "花蜜".into()]);
+        for want in ["aertaishanhuami", "aetshm", "huami", "hm"] {
+            assert!(honey.contains(&want.to_string()), "{want} in {honey:?}");
         }
+        assert!(!honey.contains(&"mi".to_string()), "{honey:?}");
         let tea = pinyin_forms("绿茶", &[]);
         assert!(tea.contains(&"lvcha".to_string()), "{tea:?}");
         assert_eq!(fold_pinyin("lǜchá"), "lvcha");
