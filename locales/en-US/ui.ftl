@@ -197,6 +197,7 @@ nav-search = All products
 nav-hall = Hall map
 nav-shortlist = Shortlist
 attract-touch = Touch to start
+home-preparing = Preparing the catalog…
 home-map-title = Countries exhibiting
 home-cities = Cities
 home-categories = Categories

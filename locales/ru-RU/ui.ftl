@@ -212,6 +212,7 @@ nav-search = Все товары
 nav-hall = План павильонов
 nav-shortlist = Избранное
 attract-touch = Коснитесь, чтобы начать
+home-preparing = Каталог готовится…
 home-map-title = Страны-участницы
 home-cities = Города
 home-categories = Категории

@@ -6,12 +6,17 @@ import { errors } from './errors.svelte';
 class ShowcaseState {
   data: Showcase | null = $state.raw(null);
   hall: HallMap | null = $state.raw(null);
+  /** A load is in flight (on a first start it waits for the bundled catalog's import). */
+  pending = $state(false);
 
   async load(): Promise<void> {
+    this.pending = true;
     try {
       this.data = await api.showcase();
     } catch (e) {
       errors.report('catalog', api.toApiError(e), () => void this.load());
+    } finally {
+      this.pending = false;
     }
   }
 
