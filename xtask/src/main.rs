@@ -319,6 +319,38 @@ fn tauri_driver() -> Result<PathBuf> {
     Ok(path)
 }
 
+/// An Xvfb of its own on the first free display (`-displayfd`), so that it meets no
+/// other X server on the machine, nor a stale lock of a fixed display whose process
+/// number has been taken by another process.
+pub fn xvfb(screen: &str) -> Result<(Child, String)> {
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            screen,
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("Xvfb: {e}"))?;
+    let mut line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        let _ = BufReader::new(stdout).read_line(&mut line);
+    }
+    let number = line.trim();
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err("Xvfb did not say which display it took".into());
+    }
+    let display = format!(":{number}");
+    Ok((child, display))
+}
+
 /// The real window under Xvfb, driven through tauri-driver and WebKitWebDriver.
 fn window_tests() -> Result {
     let driver = tauri_driver()?;
@@ -329,23 +361,8 @@ fn window_tests() -> Result {
     let display = match env::var("SHOWROOM_TEST_DISPLAY") {
         Ok(display) => display,
         Err(_) => {
-            let display = ":99".to_string();
-            services.0.push(
-                Command::new("Xvfb")
-                    .args([
-                        display.as_str(),
-                        "-screen",
-                        "0",
-                        "1920x1080x24",
-                        "-nolisten",
-                        "tcp",
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .map_err(|e| format!("Xvfb: {e}"))?,
-            );
-            sleep(Duration::from_millis(800));
+            let (server, display) = xvfb("1920x1080x24")?;
+            services.0.push(server);
             display
         }
     };

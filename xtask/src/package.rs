@@ -9,14 +9,13 @@
 
 use std::env;
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use crate::{Result, Services, cmd, root, status, step, ui};
+use crate::{Result, Services, cmd, root, status, step, ui, xvfb};
 
 /// `productName` in tauri.conf.json: the bundle installs its resources in /usr/lib/<it>.
 const PRODUCT: &str = "SCO Showroom";
@@ -271,37 +270,6 @@ impl Drop for Installed {
     }
 }
 
-/// An Xvfb of its own on the first free display (`-displayfd`), so that it meets no
-/// other X server on the machine.
-fn xvfb() -> Result<(Child, String)> {
-    let mut child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("Xvfb: {e}"))?;
-    let mut line = String::new();
-    if let Some(stdout) = child.stdout.take() {
-        let _ = BufReader::new(stdout).read_line(&mut line);
-    }
-    let number = line.trim();
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err("Xvfb did not say which display it took".into());
-    }
-    let display = format!(":{number}");
-    Ok((child, display))
-}
-
 /// The number of distinct colours of a screenshot of the whole screen (ImageMagick; the
 /// Debian binaries, since /usr/local/bin may hold stand-ins).
 fn screen_colours(display: &str, shot: &Path) -> Result<u64> {
@@ -388,7 +356,7 @@ pub fn install_check() -> Result {
 /// imported the catalog from the installed resources, with products; the screen shows a
 /// drawn page, not an empty window; and the program is still running after both.
 fn start_installed(program: &Path, catalog: &Path, data: &Path) -> Result {
-    let (server, display) = xvfb()?;
+    let (server, display) = xvfb("1280x800x24")?;
     // Dropped in reverse order: the app is killed before its X server.
     let _server = Services(vec![server]);
     fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;

@@ -161,16 +161,8 @@ pub fn soak(args: &[String]) -> Result {
     let display = match env::var("SHOWROOM_TEST_DISPLAY") {
         Ok(display) => display,
         Err(_) => {
-            let display = ":97".to_string();
-            services.0.push(
-                Command::new("Xvfb")
-                    .args([&display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .map_err(|e| format!("Xvfb: {e}"))?,
-            );
-            sleep(Duration::from_millis(800));
+            let (server, display) = super::xvfb("1920x1080x24")?;
+            services.0.push(server);
             display
         }
     };
