@@ -62,36 +62,31 @@ pub struct StemmedWordTokenizer {
     stems: HashMap<String, String>,
 }
 
+impl StemmedWordTokenizer {
+    fn stem(&mut self, word: String) -> String {
+        if let Some(stem) = self.stems.get(&word) {
+            return stem.clone();
+        }
+        let stem = {
+            let mut stream = self.stemmer.token_stream(&word);
+            if stream.advance() {
+                stream.token().text.clone()
+            } else {
+                word.clone()
+            }
+        };
+        if self.stems.len() >= MAX_REMEMBERED_STEMS {
+            self.stems.clear();
+        }
+        self.stems.insert(word, stem.clone());
+        stem
+    }
+}
+
 impl Tokenizer for StemmedWordTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = words(text)
-            .into_iter()
-            .enumerate()
-            .map(|(pos, (from, to))| {
-                let word = fold(cut(&text[from..to], MAX_WORD_CHARS));
-                let stem = match self.stems.get(&word) {
-                    Some(stem) => stem.clone(),
-                    None => {
-                        let stem = {
-                            let mut stream = self.stemmer.token_stream(&word);
-                            if stream.advance() {
-                                stream.token().text.clone()
-                            } else {
-                                word.clone()
-                            }
-                        };
-                        if self.stems.len() >= MAX_REMEMBERED_STEMS {
-                            self.stems.clear();
-                        }
-                        self.stems.insert(word, stem.clone());
-                        stem
-                    }
-                };
-                token(stem, from, to, pos)
-            })
-            .collect();
-        VecTokenStream { tokens, next: 0 }
+        word_tokens(text, |word| self.stem(word))
     }
 }
 
@@ -194,6 +189,23 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
     }
 }
 
+/// The folded words of `text`, cut at [`MAX_WORD_CHARS`], each made a token by `each`.
+fn word_tokens(text: &str, mut each: impl FnMut(String) -> String) -> VecTokenStream {
+    let tokens = words(text)
+        .into_iter()
+        .enumerate()
+        .map(|(pos, (from, to))| {
+            token(
+                each(fold(cut(&text[from..to], MAX_WORD_CHARS))),
+                from,
+                to,
+                pos,
+            )
+        })
+        .collect();
+    VecTokenStream { tokens, next: 0 }
+}
+
 /// Folded words, cut at [`MAX_WORD_CHARS`].
 #[derive(Clone)]
 pub struct WordTokenizer;
@@ -201,14 +213,7 @@ pub struct WordTokenizer;
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = words(text)
-            .into_iter()
-            .enumerate()
-            .map(|(pos, (from, to))| {
-                token(fold(cut(&text[from..to], MAX_WORD_CHARS)), from, to, pos)
-            })
-            .collect();
-        VecTokenStream { tokens, next: 0 }
+        word_tokens(text, |word| word)
     }
 }
 
