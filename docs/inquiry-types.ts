@@ -71,3 +71,5 @@ platform_configured: boolean,
  * Inquiries still waiting to leave (queued or sending).
  */
 undelivered: number, };
+
+export type Withdrawal = { "status": "removed" } | { "status": "personal-data-deleted" } | { "status": "in-flight" };

@@ -52,3 +52,12 @@ problem-image-too-large = image "{ $value }" is { $width }×{ $height } pixels; 
 problem-image-decode = image "{ $value }" cannot be decoded ({ $detail })
 problem-image-memory = image "{ $value }" ({ $width }×{ $height } pixels) would take { $megabytes } MB to decode; the limit is { $max } MB
 problem-booth-outside = the booth lies outside hall { $hall }
+error-rate-limited = { $seconds ->
+    [one] too many requests from this address; please try again in a second
+   *[other] too many requests from this address; please try again in { $seconds } seconds
+}
+error-busy = { $seconds ->
+    [one] the show is very busy right now and nothing was saved; please try again in a second
+   *[other] the show is very busy right now and nothing was saved; please try again in { $seconds } seconds
+}
+error-unauthorized = this needs the operator's token

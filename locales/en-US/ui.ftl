@@ -186,6 +186,9 @@ error-search = Search is not available right now. Please try again in a moment.
 error-internal = Something went wrong. Please try again.
 error-no-catalog = The catalog is still being loaded. Please wait a moment.
 error-invalid-bundle = The catalog could not be loaded. Please ask the hall staff for help.
+error-rate-limited = Too many requests from your connection. Please wait a moment and try again.
+error-busy = The show is very busy right now and nothing was saved. Please try again in a moment.
+error-unauthorized = This is for the show's operators only.
 error-retry = Try again
 error-dismiss = Dismiss
 
@@ -328,6 +331,12 @@ inquiry-history-retrying = { $attempts ->
    *[other] Tried { $attempts } times, will try again.
 }
 inquiry-history-personal-deleted = Your contact details have been deleted from this device.
+inquiry-withdraw = Withdraw this inquiry
+inquiry-withdraw-personal = Delete my contact details from this inquiry
+inquiry-withdraw-confirm = Press again to confirm
+inquiry-withdrawn-removed = The inquiry was withdrawn before it was sent; nothing was sent.
+inquiry-withdrawn-personal-data-deleted = Your contact details were deleted here. The trade platform already has the inquiry.
+inquiry-withdrawn-in-flight = The inquiry is being sent right now. Please try again in a few seconds.
 inquiry-platform-status-received = Received by the trade platform
 inquiry-platform-status-forwarded = Passed to the exhibitor
 inquiry-platform-status-answered = The exhibitor has answered

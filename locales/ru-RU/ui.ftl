@@ -201,6 +201,9 @@ error-search = Поиск временно недоступен. Попробу�
 error-internal = Что-то пошло не так. Попробуйте ещё раз.
 error-no-catalog = Каталог ещё загружается. Подождите немного.
 error-invalid-bundle = Не удалось загрузить каталог. Обратитесь к сотрудникам зала.
+error-rate-limited = Слишком много запросов с вашего подключения. Подождите немного и повторите.
+error-busy = Выставка сейчас перегружена, ничего не сохранено. Повторите попытку чуть позже.
+error-unauthorized = Это доступно только операторам выставки.
 error-retry = Повторить
 error-dismiss = Закрыть
 
@@ -351,6 +354,12 @@ inquiry-history-retrying = { $attempts ->
    *[many] Было { $attempts } попыток, попробуем ещё раз.
 }
 inquiry-history-personal-deleted = Ваши контактные данные удалены с этого устройства.
+inquiry-withdraw = Отозвать запрос
+inquiry-withdraw-personal = Удалить мои контактные данные из запроса
+inquiry-withdraw-confirm = Нажмите ещё раз для подтверждения
+inquiry-withdrawn-removed = Запрос отозван до отправки; ничего не отправлено.
+inquiry-withdrawn-personal-data-deleted = Ваши контактные данные здесь удалены. Торговая платформа уже получила запрос.
+inquiry-withdrawn-in-flight = Запрос отправляется прямо сейчас. Повторите через несколько секунд.
 inquiry-platform-status-received = Получен торговой платформой
 inquiry-platform-status-forwarded = Передан экспоненту
 inquiry-platform-status-answered = Экспонент ответил

@@ -46,3 +46,6 @@ problem-image-too-large = 图片“{ $value }”为 { $width }×{ $height } 像�
 problem-image-decode = 图片“{ $value }”无法解码（{ $detail }）
 problem-image-memory = 图片“{ $value }”（{ $width }×{ $height } 像素）解码需要 { $megabytes } MB 内存；上限为 { $max } MB
 problem-booth-outside = 展位超出 { $hall } 展馆范围
+error-rate-limited = 此地址的请求过多，请 { $seconds } 秒后重试
+error-busy = 展会当前访问量过大，未保存任何内容，请 { $seconds } 秒后重试
+error-unauthorized = 此操作需要运营人员令牌

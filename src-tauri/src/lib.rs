@@ -11,9 +11,10 @@ mod supervision;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use showroom_core::api::{Api, FrontEnd, HistoryScope};
 use showroom_core::inquiry::{
-    Background, DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender,
-    SourceKind, SubmitResult, TradeSettings, validate_inquiry,
+    DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, SourceKind, SubmitResult,
+    TradeSettings, Withdrawal,
 };
 use showroom_core::model::{CatalogInfo, ProductView};
 use showroom_core::showcase::{
@@ -27,23 +28,23 @@ use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
 use time::OffsetDateTime;
 use tokio::sync::OnceCell;
 
-/// The core, opened once on first use (by the setup task, or by whichever command comes
-/// first); every caller awaits the same opening.
+/// The core's one door ([`Api`]), opened once on first use (by the setup task, or by
+/// whichever command comes first); every caller awaits the same opening. The commands
+/// below only translate IPC into its calls.
 struct AppState {
-    showroom: OnceCell<Result<Showroom, ApiError>>,
+    api: OnceCell<Result<Api, ApiError>>,
     data_dir: PathBuf,
     bundled_catalog: PathBuf,
     settings: ShowSettings,
-    /// The outbox's background sender, once the core is open and the trade settings read.
-    sender: std::sync::OnceLock<Sender>,
     /// Where this device's inquiries come from (kiosk or desktop) and how they leave.
     trade: Result<TradeSettings, ApiError>,
 }
 
 impl AppState {
-    async fn showroom(&self) -> Result<&Showroom, ApiError> {
-        self.showroom
+    async fn api(&self) -> Result<&Api, ApiError> {
+        self.api
             .get_or_init(|| async {
+                let trade = self.trade.clone()?;
                 let opened = async {
                     let showroom = Showroom::open(Config::new(&self.data_dir)).await?;
                     if let Some(report) = showroom.ensure_catalog(&self.bundled_catalog).await? {
@@ -55,10 +56,16 @@ impl AppState {
                     }
                     Ok(showroom)
                 };
-                opened.await.map_err(|error: showroom_core::Error| {
+                let showroom = opened.await.map_err(|error: showroom_core::Error| {
                     tracing::error!(%error, "could not open the showroom");
                     ApiError::new(&error, Lang::En)
-                })
+                })?;
+                let front = if self.settings.kiosk {
+                    FrontEnd::Kiosk
+                } else {
+                    FrontEnd::Desktop
+                };
+                Ok(Api::new(showroom, front, self.settings.clone(), trade))
             })
             .await
             .as_ref()
@@ -66,13 +73,9 @@ impl AppState {
     }
 }
 
-fn api(error: showroom_core::Error) -> ApiError {
-    ApiError::new(&error, Lang::En)
-}
-
 #[tauri::command]
 async fn catalog_info(state: State<'_, AppState>) -> Result<CatalogInfo, ApiError> {
-    state.showroom().await?.catalog_info().await.map_err(api)
+    state.api().await?.catalog_info(Lang::En).await
 }
 
 #[tauri::command]
@@ -80,18 +83,12 @@ async fn search(
     state: State<'_, AppState>,
     request: SearchRequest,
 ) -> Result<SearchResponse, ApiError> {
-    let lang = request.lang;
-    state
-        .showroom()
-        .await?
-        .search(request)
-        .await
-        .map_err(|e| ApiError::new(&e, lang))
+    state.api().await?.search(request).await
 }
 
 #[tauri::command]
 async fn product(state: State<'_, AppState>, id: String) -> Result<ProductView, ApiError> {
-    state.showroom().await?.product(&id).await.map_err(api)
+    state.api().await?.product(&id, Lang::En).await
 }
 
 #[tauri::command]
@@ -101,61 +98,42 @@ fn show_settings(state: State<'_, AppState>) -> ShowSettings {
 
 #[tauri::command]
 async fn showcase(state: State<'_, AppState>) -> Result<Showcase, ApiError> {
-    state.showroom().await?.showcase().await.map_err(api)
+    state.api().await?.showcase(Lang::En).await
 }
 
 #[tauri::command]
 async fn exhibitor_page(state: State<'_, AppState>, id: String) -> Result<ExhibitorPage, ApiError> {
-    state
-        .showroom()
-        .await?
-        .exhibitor_page(&id)
-        .await
-        .map_err(api)
+    state.api().await?.exhibitor_page(&id, Lang::En).await
 }
 
 #[tauri::command]
 async fn hall_map(state: State<'_, AppState>) -> Result<HallMap, ApiError> {
-    state.showroom().await?.hall_map().await.map_err(api)
+    state.api().await?.hall_map(Lang::En).await
 }
 
-/// Validates the draft and, when valid, commits it to the outbox and wakes the sender;
-/// an invalid draft comes back as `{status: "invalid", errors}` with messages in `lang`.
 #[tauri::command]
 async fn submit_inquiry(
     state: State<'_, AppState>,
     draft: InquiryDraft,
     lang: Lang,
 ) -> Result<SubmitResult, ApiError> {
-    let trade = state.trade.as_ref().map_err(Clone::clone)?;
-    let result = state
-        .showroom()
-        .await?
-        .submit_inquiry(draft, &trade.source, lang, OffsetDateTime::now_utc())
-        .await
-        .map_err(|e| ApiError::new(&e, lang))?;
-    if let (SubmitResult::Queued { .. }, Some(sender)) = (&result, state.sender.get()) {
-        sender.wake();
-    }
-    Ok(result)
+    state.api().await?.submit_inquiry(draft, lang).await
 }
 
 /// The field errors of a draft in `lang` (to say them again after a language switch).
 #[tauri::command]
 fn validate_draft(draft: InquiryDraft, lang: Lang) -> Vec<FieldError> {
-    validate_inquiry(&draft, lang)
+    showroom_core::inquiry::validate_inquiry(&draft, lang)
 }
 
-/// The buyer's history, newest first. A kiosk has none: its outbox holds other visitors'
-/// inquiries, which are not this visitor's business.
+/// The buyer's history, newest first (refused on a kiosk by the core's door).
 #[tauri::command]
 async fn outbox(state: State<'_, AppState>) -> Result<Vec<OutboxEntry>, ApiError> {
-    if state.settings.kiosk {
-        return Err(api(showroom_core::Error::BadRequest(
-            "a kiosk shows no inquiry history".into(),
-        )));
-    }
-    state.showroom().await?.outbox().await.map_err(api)
+    state
+        .api()
+        .await?
+        .inquiries(HistoryScope::All, Lang::En)
+        .await
 }
 
 #[tauri::command]
@@ -163,26 +141,30 @@ async fn outbox_entry(
     state: State<'_, AppState>,
     client_ref: String,
 ) -> Result<OutboxEntry, ApiError> {
+    state.api().await?.inquiry(&client_ref, Lang::En).await
+}
+
+/// Takes an inquiry back: removed if it has not left, its personal data deleted if it has.
+#[tauri::command]
+async fn withdraw_inquiry(
+    state: State<'_, AppState>,
+    client_ref: String,
+) -> Result<Withdrawal, ApiError> {
     state
-        .showroom()
+        .api()
         .await?
-        .outbox_entry(&client_ref)
+        .withdraw_inquiry(&client_ref, Lang::En)
         .await
-        .map_err(api)
 }
 
 #[tauri::command]
 async fn outbox_info(state: State<'_, AppState>) -> Result<OutboxInfo, ApiError> {
-    let undelivered = state.showroom().await?.undelivered().await.map_err(api)?;
-    Ok(OutboxInfo {
-        platform_configured: state.sender.get().is_some_and(Sender::platform_configured),
-        undelivered,
-    })
+    state.api().await?.outbox_info(Lang::En).await
 }
 
 #[tauri::command]
-fn qr_code(url: String) -> Result<QrCode, ApiError> {
-    showroom_core::showcase::qr_code(&url).map_err(api)
+async fn qr_code(state: State<'_, AppState>, url: String) -> Result<QrCode, ApiError> {
+    state.api().await?.qr_code(&url, Lang::En)
 }
 
 /// The UI's heartbeat: it drew a frame at `frame_at` and saw the last touch or key at
@@ -197,21 +179,10 @@ fn ui_heartbeat(
     supervision.pulse(frame_at, input_at);
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 /// Checks the admin PIN (the settings panel opens only when it is accepted).
 #[tauri::command]
 async fn admin_unlock(state: State<'_, AppState>, pin: String) -> Result<PinCheck, ApiError> {
-    let admin = AdminPin::new(&state.data_dir);
-    tauri::async_runtime::spawn_blocking(move || admin.check(&pin, unix_now()))
-        .await
-        .map_err(|e| api(showroom_core::Error::Internal(e.to_string())))?
-        .map_err(api)
+    state.api().await?.admin_unlock(pin, Lang::En).await
 }
 
 /// Quits the app when the admin PIN is right; the PIN is checked again here so that the
@@ -236,8 +207,8 @@ async fn media_response(state: &AppState, path: &str) -> Response<Vec<u8>> {
     let parts: Vec<&str> = decoded.split('/').collect();
     let found = match parts.as_slice() {
         ["product", id, index, size] => match (index.parse::<u32>(), ThumbSize::parse(size)) {
-            (Ok(index), Some(size)) => match state.showroom().await {
-                Ok(showroom) => showroom.product_image(id, index, size).await.ok(),
+            (Ok(index), Some(size)) => match state.api().await {
+                Ok(api) => api.product_image(id, index, size).await.ok(),
                 Err(_) => None,
             },
             _ => None,
@@ -362,7 +333,16 @@ fn open_window(
     }
     let window = builder.build()?;
     supervision::watch_web_process(&window, supervision);
-    if !kiosk {
+    if kiosk {
+        // Alt+F4 or a window manager's close button: a kiosk stays open. Only the admin's
+        // Exit (PIN checked by the core) ends it.
+        window.on_window_event(|event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                tracing::warn!("window close refused in kiosk mode");
+                api.prevent_close();
+            }
+        });
+    } else {
         let path = window_file(data_dir);
         let handle = window.clone();
         window.on_window_event(move |event| {
@@ -410,9 +390,12 @@ fn trade_settings(data_dir: &std::path::Path, kiosk: bool) -> Result<TradeSettin
     }
     resolved.map_err(|error| {
         tracing::error!(%error, "trade settings unreadable: inquiries cannot be taken");
-        api(error)
+        ApiError::new(&error, Lang::En)
     })
 }
+
+/// The exit status of a kiosk whose window was closed other than by the admin's Exit.
+const KIOSK_CLOSED: i32 = 12;
 
 /// `sco-showroom --set-pin`: reads a new admin PIN (4 to 12 digits) from stdin, stores
 /// its Argon2 hash in the data directory and exits.
@@ -448,7 +431,10 @@ pub fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let kiosk_flag = args.iter().any(|a| a == "--kiosk");
     let set_pin_flag = args.iter().any(|a| a == "--set-pin");
-    let result = tauri::Builder::default()
+    // Set once the settings are read: whether this run is a kiosk.
+    let kiosk_mode = Arc::new(std::sync::atomic::AtomicBool::new(kiosk_flag));
+    let kiosk_seen = kiosk_mode.clone();
+    let built = tauri::Builder::default()
         .setup(move |app| {
             let data_dir = match std::env::var_os("SHOWROOM_DATA_DIR") {
                 Some(dir) => PathBuf::from(dir),
@@ -462,6 +448,7 @@ pub fn run() {
                 ShowSettings::default()
             });
             settings.kiosk |= kiosk_flag;
+            kiosk_seen.store(settings.kiosk, std::sync::atomic::Ordering::SeqCst);
             let bundled_catalog = bundled_catalog(app);
             tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), kiosk = settings.kiosk, "starting");
             let supervise = SuperviseSettings::load(&data_dir).unwrap_or_else(|error| {
@@ -478,11 +465,10 @@ pub fn run() {
             };
             let trade = trade_settings(&data_dir, settings.kiosk);
             app.manage(AppState {
-                showroom: OnceCell::new(),
+                api: OnceCell::new(),
                 data_dir,
                 bundled_catalog,
                 settings,
-                sender: std::sync::OnceLock::new(),
                 trade,
             });
             supervision::start(app.handle(), supervision, plan);
@@ -491,22 +477,11 @@ pub fn run() {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let state = handle.state::<AppState>();
-                let Ok(showroom) = state.showroom().await else {
+                let Ok(api) = state.api().await else {
                     return;
                 };
-                let Ok(trade) = &state.trade else {
-                    return;
-                };
-                match Background::new(showroom.clone(), trade) {
-                    Ok((background, sender)) => {
-                        if !sender.platform_configured() {
-                            tracing::warn!(
-                                "no trade platform configured: inquiries stay queued on this device"
-                            );
-                        }
-                        let _ = state.sender.set(sender);
-                        background.run(OffsetDateTime::now_utc).await;
-                    }
+                match api.background() {
+                    Ok(background) => background.run(OffsetDateTime::now_utc).await,
                     Err(error) => tracing::error!(%error, "the outbox sender cannot start"),
                 }
             });
@@ -533,16 +508,32 @@ pub fn run() {
             validate_draft,
             outbox,
             outbox_entry,
+            withdraw_inquiry,
             outbox_info,
             admin_unlock,
             admin_exit,
             ui_heartbeat
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        tracing::error!(%error, "the app stopped with an error");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match built {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "the app stopped with an error");
+            std::process::exit(1);
+        }
+    };
+    app.run(move |_, event| {
+        // Every way out of a kiosk other than the admin's Exit (status 0) or the
+        // supervisor's planned restarts (their own codes) ends with a non-zero status, so
+        // that the service manager starts it again: a window that went away anyway (some
+        // window managers close it without asking) is such a way.
+        if let tauri::RunEvent::ExitRequested { code: None, .. } = event
+            && kiosk_mode.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            tracing::error!("the kiosk window was closed without the admin's exit");
+            std::process::exit(KIOSK_CLOSED);
+        }
+    });
 }
 
 #[cfg(test)]

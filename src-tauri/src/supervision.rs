@@ -140,9 +140,10 @@ pub fn start(app: &AppHandle, supervision: Arc<Supervision>, plan: Plan) {
     let interval = plan.settings.heartbeat_interval;
     tauri::async_runtime::spawn(async move {
         let state = handle.state::<crate::AppState>();
-        let Ok(showroom) = state.showroom().await else {
+        let Ok(api) = state.api().await else {
             return;
         };
+        let showroom = api.showroom();
         loop {
             let backlog = showroom.outbox_backlog(OffsetDateTime::now_utc()).await;
             if let Err(error) = &backlog {

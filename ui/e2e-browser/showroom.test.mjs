@@ -222,7 +222,7 @@ test('typing fast never shows stale results, even when replies arrive out of ord
     await page.waitForSelector(`[data-testid="results"][data-query="${query}"][data-pending="false"]`);
     await page.waitForTimeout(600); // every held-back reply has now arrived
     assert.equal(await page.getAttribute('[data-testid="results"]', 'data-query'), query);
-    const expected = await api(`/api/search?q=${encodeURIComponent(query)}&lang=en&limit=48`);
+    const expected = await api(`/api/search?query=${encodeURIComponent(query)}&lang=en&limit=48`);
     const shown = await page.$$eval('[data-testid="results"] [data-testid="product-card"]', (cards) =>
       cards.map((c) => c.getAttribute('data-product-id')),
     );
@@ -235,7 +235,7 @@ test('"show more" keeps the keyboard focus, then hands it to the first card it a
   const { page, context, problems } = await newPage();
   await page.goto(`${URL_}?lang=en#/search`);
   await page.waitForSelector('[data-testid="results"][data-pending="false"]');
-  const total = (await api('/api/search?q=&lang=en&limit=1')).total;
+  const total = (await api('/api/search?query=&lang=en&limit=1')).total;
   assert.ok(total > 96, `the sample catalog has more than two pages (${total})`);
   const cards = () => page.$$eval('[data-testid="results"] [data-testid="product-card"]', (c) => c.length);
   let pages = 1;
@@ -360,7 +360,7 @@ test('timings: launch to first interactive screen and keystroke to rendered resu
 
 /** Two shortlisted products of different exhibitors, with MOQ and prices where the catalog has them. */
 async function twoProducts() {
-  const found = await api('/api/search?q=&lang=en&limit=48');
+  const found = await api('/api/search?query=&lang=en&limit=48');
   const priced = found.hits.filter((h) => h.price && h.moq != null);
   const first = priced[0] ?? found.hits[0];
   const second = found.hits.find((h) => h.exhibitor !== first.exhibitor && h.id !== first.id);

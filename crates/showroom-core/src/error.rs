@@ -39,6 +39,16 @@ pub enum Error {
     /// The trade platform could not be reached or answered unexpectedly.
     #[error("trade platform: {0}")]
     Platform(String),
+    /// One client asked too often; it may ask again after this many seconds.
+    #[error("too many requests from this client; retry after {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The service is at one of its limits (connections, undelivered inquiries); nothing
+    /// was stored. Ask again after this many seconds.
+    #[error("at capacity; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    /// An operator's call without the operator's token.
+    #[error("the operator token is missing or wrong")]
+    Unauthorized,
 }
 
 /// What a consumer (the UI, the CLI's exit path) may branch on.
@@ -54,6 +64,12 @@ pub enum ErrorCode {
     DiskFull,
     Search,
     Internal,
+    /// Too many requests from this client: wait and try again.
+    RateLimited,
+    /// The service is at capacity: nothing was stored; try again later.
+    Busy,
+    /// An operator's call without the operator's token.
+    Unauthorized,
 }
 
 impl Error {
@@ -102,6 +118,9 @@ impl Error {
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
             Error::Image(_) | Error::Internal(_) | Error::Platform(_) => ErrorCode::Internal,
+            Error::RateLimited { .. } => ErrorCode::RateLimited,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::Unauthorized => ErrorCode::Unauthorized,
         }
     }
 
@@ -134,6 +153,17 @@ impl Error {
             Error::Index(_) => tr(lang, "error-search", &[]),
             Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
+            Error::RateLimited { retry_after_secs } => tr(
+                lang,
+                "error-rate-limited",
+                &[n("seconds", *retry_after_secs as f64)],
+            ),
+            Error::Busy { retry_after_secs } => tr(
+                lang,
+                "error-busy",
+                &[n("seconds", *retry_after_secs as f64)],
+            ),
+            Error::Unauthorized => tr(lang, "error-unauthorized", &[]),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! [`Showroom`] is the one facade: cheap to clone, safe to share, every method a single
 //! operation a command or a CLI verb maps to.
 
+pub mod api;
 pub mod bench;
 pub mod bindings;
 pub mod catalog;
@@ -23,7 +24,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
@@ -96,6 +97,8 @@ struct Inner {
     started: Instant,
     /// When (ms after `started`) the store was last asked for a newer catalog.
     last_refresh: AtomicU64,
+    /// When (Unix seconds) the catalog was last pulled from the platform; 0: never.
+    last_sync: AtomicI64,
 }
 
 fn now_rfc3339() -> String {
@@ -127,6 +130,7 @@ impl Showroom {
                 import_lock: tokio::sync::Mutex::new(()),
                 started: Instant::now(),
                 last_refresh: AtomicU64::new(0),
+                last_sync: AtomicI64::new(0),
             }),
         };
         if let Some(row) = showroom.inner.store.catalog().await? {
@@ -457,6 +461,30 @@ impl Showroom {
                 Ok(false)
             }
         }
+    }
+
+    /// Records a successful catalog pull (a 304 counts: the catalog is known current).
+    pub(crate) fn note_sync(&self) {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.inner.last_sync.store(now, Ordering::Relaxed);
+    }
+
+    /// Seconds since the catalog was last pulled from the platform by this process;
+    /// `None` when it never was.
+    pub fn sync_age_secs(&self) -> Option<u64> {
+        let at = self.inner.last_sync.load(Ordering::Relaxed);
+        (at > 0).then(|| (time::OffsetDateTime::now_utc().unix_timestamp() - at).max(0) as u64)
+    }
+
+    /// Whether a catalog and its index are loaded (searches can be answered).
+    pub fn catalog_loaded(&self) -> bool {
+        self.inner.index.load().is_some()
+    }
+
+    /// Whether the database accepts writes now (a new inquiry would be stored).
+    pub async fn writable(&self) -> Result<()> {
+        self.inner.store.check_writable()?;
+        self.inner.store.probe_write().await
     }
 
     pub async fn close(&self) {

@@ -101,6 +101,15 @@ impl Store {
         Ok(())
     }
 
+    /// Takes SQLite's write lock and lets it go, writing nothing: fails when the database
+    /// cannot be written (read-only file or folder, locked past the busy timeout).
+    pub(crate) async fn probe_write(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        sqlx::query("ROLLBACK").execute(&mut *conn).await?;
+        Ok(())
+    }
+
     async fn open_writable(path: &Path) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)

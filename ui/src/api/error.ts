@@ -11,6 +11,9 @@ export const API_ERROR_CODES: readonly ErrorCode[] = [
   'disk-full',
   'search',
   'internal',
+  'rate-limited',
+  'busy',
+  'unauthorized',
 ];
 
 /** A code from the wire, or `internal` when it is none the core documents. */

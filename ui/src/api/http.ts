@@ -16,11 +16,15 @@ import type {
   ShowSettings,
   Showcase,
   SubmitResult,
+  Withdrawal,
 } from './types';
 
 function codeForStatus(status: number): string {
   if (status === 404) return 'not-found';
-  if (status === 400 || status === 422) return 'bad-request';
+  if (status === 400 || status === 413 || status === 421 || status === 422) return 'bad-request';
+  if (status === 429) return 'rate-limited';
+  if (status === 503) return 'busy';
+  if (status === 401) return 'unauthorized';
   return 'internal';
 }
 
@@ -51,7 +55,7 @@ function postJson<T>(url: string, value: unknown): Promise<T> {
 }
 
 function searchUrl(request: SearchRequest): string {
-  const params = new URLSearchParams({ q: request.query, lang: request.lang });
+  const params = new URLSearchParams({ query: request.query, lang: request.lang });
   if (request.limit != null) params.set('limit', String(request.limit));
   if (request.offset != null) params.set('offset', String(request.offset));
   if (request.country != null) params.set('country', request.country);
@@ -77,6 +81,7 @@ export const httpTransport: Transport = {
   inquiries: (refs) =>
     refs.length === 0 ? Promise.resolve([]) : getJson<OutboxEntry[]>(`/api/inquiries?${new URLSearchParams({ refs: refs.join(',') })}`),
   inquiry: (clientRef) => getJson<OutboxEntry>(`/api/inquiries/${seg(clientRef)}`),
+  withdrawInquiry: (clientRef) => getJson<Withdrawal>(`/api/inquiries/${seg(clientRef)}`, { method: 'DELETE' }),
   outboxInfo: () => getJson<OutboxInfo>('/api/outbox'),
   adminUnlock: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
   adminExit: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),

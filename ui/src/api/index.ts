@@ -20,6 +20,7 @@ import type {
   ShowSettings,
   Showcase,
   SubmitResult,
+  Withdrawal,
 } from './types';
 
 export type * from './types';
@@ -85,6 +86,11 @@ export function inquiries(refs: string[]): Promise<OutboxEntry[]> {
 
 export function inquiry(clientRef: string): Promise<OutboxEntry> {
   return transport.inquiry(clientRef);
+}
+
+/** Takes an inquiry back by its reference: removed if it has not left, its personal data deleted if it has. */
+export function withdrawInquiry(clientRef: string): Promise<Withdrawal> {
+  return transport.withdrawInquiry(clientRef);
 }
 
 /** Whether a trade platform is configured, and how many inquiries wait to leave. */

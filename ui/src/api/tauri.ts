@@ -16,6 +16,7 @@ import type {
   ShowSettings,
   Showcase,
   SubmitResult,
+  Withdrawal,
 } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -41,6 +42,7 @@ export const tauriTransport: Transport = {
   // The app's outbox is this device's own: all of it is the buyer's history.
   inquiries: () => call<OutboxEntry[]>('outbox'),
   inquiry: (clientRef) => call<OutboxEntry>('outbox_entry', { clientRef }),
+  withdrawInquiry: (clientRef) => call<Withdrawal>('withdraw_inquiry', { clientRef }),
   outboxInfo: () => call<OutboxInfo>('outbox_info'),
   adminUnlock: (pin) => call<PinCheck>('admin_unlock', { pin }),
   adminExit: (pin) => call<PinCheck>('admin_exit', { pin }),

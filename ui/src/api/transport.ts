@@ -16,6 +16,7 @@ import type {
   SearchResponse,
   ShowSettings,
   Showcase,
+  Withdrawal,
 } from './types';
 
 export type MediaSize = 'grid' | 'detail';
@@ -37,6 +38,8 @@ export interface Transport {
   /** The buyer's history, newest first: every inquiry of this device (app), or the ones named (browser). */
   inquiries(refs: string[]): Promise<OutboxEntry[]>;
   inquiry(clientRef: string): Promise<OutboxEntry>;
+  /** Takes an inquiry back by its reference: removed if it has not left, its personal data deleted if it has. */
+  withdrawInquiry(clientRef: string): Promise<Withdrawal>;
   outboxInfo(): Promise<OutboxInfo>;
   /** Kiosk only (the app window); a browser has no admin PIN. */
   adminUnlock(pin: string): Promise<PinCheck>;

@@ -59,7 +59,7 @@ export type ExhibitorRef = { id: string, name: Record<string, string>, country: 
 
 export type Product = { id: string, exhibitor: ExhibitorRef, category: CategoryRef, country: string, city: Record<string, string> | null, name: Record<string, string>, description: Record<string, string> | null, hs_code: string | null, unit: string, moq: number | null, price: Price | null, certifications: Array<string>, storage: string | null, shelf_life_days: number | null, image_count: number, tags: Array<string>, updated_at: string | null, };
 
-export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "disk-full" | "search" | "internal";
+export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "disk-full" | "search" | "internal" | "rate-limited" | "busy" | "unauthorized";
 
 export type ApiError = { code: ErrorCode, message: string, };
 
@@ -179,3 +179,5 @@ platform_configured: boolean,
  * Inquiries still waiting to leave (queued or sending).
  */
 undelivered: number, };
+
+export type Withdrawal = { "status": "removed" } | { "status": "personal-data-deleted" } | { "status": "in-flight" };

@@ -2,7 +2,7 @@
 // screens and a language switch, and wiped by a kiosk reset (onVisitorReset). Also the list
 // of this browser's own inquiries (their references), which the history shows.
 import * as api from '../api';
-import type { FieldError, InquiryDraft, Lang, OutboxEntry, OutboxInfo } from '../api';
+import type { FieldError, InquiryDraft, Lang, OutboxEntry, OutboxInfo, Withdrawal } from '../api';
 import { i18n } from './i18n.svelte';
 import { onVisitorReset } from './inquiry-slot';
 import type { ShortlistItem } from './shortlist.svelte';
@@ -180,6 +180,9 @@ class InquiryForm {
 
 export const inquiryForm = new InquiryForm();
 
+/** The most references one history request names (the server's limit). */
+const MAX_REFS = 50;
+
 /** The buyer's history: this device's outbox (app) or the inquiries this browser sent. */
 class History {
   entries: OutboxEntry[] = $state([]);
@@ -198,15 +201,27 @@ class History {
     }
     try {
       const saved: unknown = JSON.parse(localStorage.getItem(REFS_KEY) ?? '[]');
-      if (Array.isArray(saved)) this.#refs = saved.filter((r): r is string => typeof r === 'string').slice(-200);
+      if (Array.isArray(saved)) this.#refs = saved.filter((r): r is string => typeof r === 'string').slice(-MAX_REFS);
     } catch {
       this.#refs = [];
     }
   }
 
   remember(ref: string): void {
-    if (!this.#refs.includes(ref)) this.#refs = [...this.#refs, ref].slice(-200);
+    if (!this.#refs.includes(ref)) this.#refs = [...this.#refs, ref].slice(-MAX_REFS);
     if (this.#persist) localStorage.setItem(REFS_KEY, JSON.stringify(this.#refs));
+  }
+
+  /** Takes an inquiry back: removed if it has not left, its contact details deleted if it has. */
+  async withdraw(ref: string): Promise<Withdrawal> {
+    const done = await api.withdrawInquiry(ref);
+    if (done.status === 'removed') {
+      this.#refs = this.#refs.filter((r) => r !== ref);
+      if (this.#persist) localStorage.setItem(REFS_KEY, JSON.stringify(this.#refs));
+      this.entries = this.entries.filter((e) => e.client_ref !== ref);
+    }
+    await this.load();
+    return done;
   }
 
   async load(): Promise<void> {

@@ -12,6 +12,7 @@ mod outbox;
 mod settings;
 mod sync;
 mod validate;
+mod withdraw;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -27,6 +28,7 @@ pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, Outbox
 pub use settings::{DeviceDefaults, TradeSettings};
 pub use sync::{SyncMode, SyncReport};
 pub use validate::{FieldError, FieldErrorCode, INCOTERMS, validate_inquiry};
+pub use withdraw::Withdrawal;
 
 /// What the form sends: the platform's inquiry body without `client_ref`, `created_at`
 /// and `source`, which the core fills. Missing fields deserialize to empty values so that
@@ -229,6 +231,7 @@ pub(crate) fn export_types(cfg: &ts_rs::Config, out: &mut String, platform: bool
     export::<OutboxEntry>(cfg, out);
     export::<SubmitResult>(cfg, out);
     export::<OutboxInfo>(cfg, out);
+    export::<Withdrawal>(cfg, out);
 }
 
 impl Showroom {
@@ -268,6 +271,22 @@ impl Showroom {
                 kind: "inquiry",
                 id: client_ref.to_string(),
             })
+    }
+
+    /// The inquiries named by `refs` (unknown ones left out), newest first.
+    pub async fn outbox_entries(&self, refs: &[String]) -> Result<Vec<OutboxEntry>> {
+        withdraw::get_many(self.store().pool(), refs).await
+    }
+
+    /// Takes an inquiry back by its reference: removed when it has not left yet, its
+    /// personal data deleted when it has.
+    pub async fn withdraw_inquiry(
+        &self,
+        client_ref: &str,
+        now: OffsetDateTime,
+    ) -> Result<Withdrawal> {
+        self.store().check_writable()?;
+        withdraw::withdraw(self.store().pool(), client_ref, now).await
     }
 
     /// One pass of the sender: every due inquiry is tried once (several at a time), with
@@ -323,7 +342,9 @@ impl Showroom {
     /// Pulls the platform's catalog once (delta when possible, 304 when unchanged), checks
     /// every image against its digest and applies it atomically through `import_bundle`.
     pub async fn sync_catalog(&self, platform: &Platform) -> Result<SyncReport> {
-        sync::sync(self, platform).await
+        let report = sync::sync(self, platform).await?;
+        self.note_sync();
+        Ok(report)
     }
 
     /// Deletes sync leftovers (staging folders) in a blocking task.

@@ -156,10 +156,10 @@ fn entry(row: &SqliteRow) -> Result<OutboxEntry> {
 /// even through a power loss) and `secure_delete` (every update of a row overwrites the
 /// bytes of its old copy, so no earlier version of the personal data is left in a page's
 /// free space). The pool's other connections keep the store's settings.
-struct Durable(PoolConnection<Sqlite>);
+pub(super) struct Durable(pub(super) PoolConnection<Sqlite>);
 
 impl Durable {
-    async fn acquire(pool: &SqlitePool) -> Result<Durable> {
+    pub(super) async fn acquire(pool: &SqlitePool) -> Result<Durable> {
         let mut conn = pool.acquire().await?;
         sqlx::query("PRAGMA synchronous = FULL")
             .execute(&mut *conn)
@@ -170,7 +170,7 @@ impl Durable {
         Ok(Durable(conn))
     }
 
-    async fn release(mut self) -> Result<()> {
+    pub(super) async fn release(mut self) -> Result<()> {
         sqlx::query("PRAGMA synchronous = NORMAL")
             .execute(&mut *self.0)
             .await?;
@@ -506,7 +506,7 @@ pub(crate) async fn purge_due(pool: &SqlitePool, now: OffsetDateTime) -> Result<
 
 /// A TRUNCATE checkpoint; a reader holding an old snapshot makes it report "busy", so it
 /// is tried a few times before giving up (the next purge tries again).
-async fn checkpoint(conn: &mut PoolConnection<Sqlite>) -> Result<()> {
+pub(super) async fn checkpoint(conn: &mut PoolConnection<Sqlite>) -> Result<()> {
     for _ in 0..50 {
         let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .fetch_one(&mut **conn)
