@@ -320,7 +320,7 @@ fn full_disk_inside() {
     // A server that was running when the disk filled up still searches, and refuses an
     // inquiry with the disk-full error in the visitor's language.
     let found = get(&format!(
-        "{}api/search?q=%D0%BC%D1%91%D0%B4&limit=10",
+        "{}api/search?query=%D0%BC%D1%91%D0%B4&limit=10",
         running.1
     ));
     assert_eq!(
@@ -359,7 +359,7 @@ fn full_disk_inside() {
         let info = get(&format!("{}api/catalog", server.1));
         assert_eq!(info["version"], before["stats"]["version"]);
         let found = get(&format!(
-            "{}api/search?q=%D0%BC%D1%91%D0%B4&limit=10",
+            "{}api/search?query=%D0%BC%D1%91%D0%B4&limit=10",
             server.1
         ));
         assert_eq!(
