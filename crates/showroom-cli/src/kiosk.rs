@@ -36,7 +36,7 @@ pub fn set_pin(out: &Output, data_dir: &Path) -> anyhow::Result<ExitCode> {
         out.warn("cli-kiosk-pin-invalid", &[]);
         return Ok(ExitCode::FAILURE);
     }
-    std::fs::create_dir_all(data_dir)?;
+    showroom_core::create_data_dir(data_dir)?;
     AdminPin::new(data_dir).set(pin)?;
     if out.json {
         out.json(&serde_json::json!({ "pin_set": true }))?;

@@ -13,7 +13,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, toml_error};
 use crate::i18n::Lang;
 use crate::model::{CatalogData, ExhibitorRef, Hall, LocalizedText, Product};
 use crate::search::SearchHit;
@@ -123,8 +123,7 @@ impl ShowSettings {
     pub fn load(data_dir: &Path) -> Result<ShowSettings> {
         let path = data_dir.join("showroom.toml");
         match fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| Error::Internal(format!("{}: {e}", path.display()))),
+            Ok(text) => toml::from_str(&text).map_err(|e| toml_error("showroom.toml", &text, &e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ShowSettings::default()),
             Err(e) => Err(Error::io(&path, e)),
         }
@@ -195,17 +194,18 @@ impl AdminPin {
 
     fn read(&self) -> Result<PinFile> {
         match fs::read_to_string(&self.path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| Error::Internal(format!("{}: {e}", self.path.display()))),
+            Ok(text) => toml::from_str(&text).map_err(|e| toml_error("kiosk-pin.toml", &text, &e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(PinFile::default()),
             Err(e) => Err(Error::io(&self.path, e)),
         }
     }
 
+    /// Replaces the file whole (written beside it, then renamed), readable by its owner
+    /// only: a short PIN's hash is quickly tried through.
     fn write(&self, file: &PinFile) -> Result<()> {
         let text = toml::to_string(file).map_err(|e| Error::Internal(e.to_string()))?;
         let tmp = self.path.with_extension("toml.tmp");
-        fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+        crate::write_private(&tmp, text.as_bytes())?;
         fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))
     }
 
