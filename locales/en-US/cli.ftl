@@ -37,3 +37,12 @@ cli-search-corrected = showing results for “{ $query }”
 cli-generate-done = wrote { $count } products to { $dir }
 cli-verify-ok = the data directory is sound: database { $integrity }, { $products } products, { $indexed } indexed
 cli-verify-failed = the data directory has a problem: database { $integrity }, { $products } products, { $indexed } indexed
+
+## The kiosk's admin PIN
+
+cli-kiosk-pin-set = the admin PIN is set in { $dir }; failed tries and any lockout are cleared
+cli-kiosk-pin-invalid = the PIN must be 4 to 12 digits (one line on standard input); nothing was changed
+cli-kiosk-pin-unreadable = cannot read the PIN from standard input; nothing was changed
+cli-kiosk-unlocked = the admin PIN lockout is lifted ({ $minutes } min were left); failed tries are cleared
+cli-kiosk-not-locked = the admin PIN was not locked out; failed tries are cleared
+cli-kiosk-no-pin = no admin PIN is set in { $dir }: set one with “showroom kiosk set-pin”

@@ -13,6 +13,7 @@ error-not-found = not found: { $id }
 error-bad-request = the request is not valid: { $detail }
 error-no-catalog = no catalog has been imported yet
 error-io = cannot read or write { $path }: { $detail }
+error-io-client = a file of the showroom's data could not be read or written
 error-storage = the local database could not be read or written
 error-disk-full = the disk that holds the showroom's data is full, so nothing was changed; free some space and try again
 error-search = the search index could not be used

@@ -31,3 +31,4 @@ inquiry-failure-too-large = the inquiry is too large for the trade platform
 inquiry-failure-unknown-product = the trade platform does not know one of the products
 
 error-platform = the trade platform could not be reached or gave an unexpected answer ({ $detail })
+error-platform-client = the trade platform could not be reached or gave an unexpected answer

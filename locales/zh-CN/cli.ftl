@@ -28,3 +28,12 @@ cli-search-corrected = 显示“{ $query }”的结果
 cli-generate-done = 已将 { $count } 件商品写入 { $dir }
 cli-verify-ok = 数据目录完好：数据库 { $integrity }，商品 { $products } 件，已索引 { $indexed } 件
 cli-verify-failed = 数据目录有问题：数据库 { $integrity }，商品 { $products } 件，已索引 { $indexed } 件
+
+## 自助终端的管理员 PIN
+
+cli-kiosk-pin-set = 管理员 PIN 已设置在 { $dir }；失败次数和锁定已清除
+cli-kiosk-pin-invalid = PIN 必须是 4 到 12 位数字（标准输入的一行）；未做任何更改
+cli-kiosk-pin-unreadable = 无法从标准输入读取 PIN；未做任何更改
+cli-kiosk-unlocked = 管理员 PIN 的锁定已解除（原剩余 { $minutes } 分钟）；失败次数已清除
+cli-kiosk-not-locked = 管理员 PIN 未被锁定；失败次数已清除
+cli-kiosk-no-pin = { $dir } 中未设置管理员 PIN：请用“showroom kiosk set-pin”设置

@@ -7,6 +7,7 @@ error-not-found = 未找到：{ $id }
 error-bad-request = 请求无效：{ $detail }
 error-no-catalog = 尚未导入目录
 error-io = 无法读写 { $path }：{ $detail }
+error-io-client = 无法读写展厅的数据文件
 error-storage = 无法读写本地数据库
 error-disk-full = 存放展厅数据的磁盘已满，未做任何更改；请释放空间后重试
 error-search = 搜索索引不可用

@@ -25,3 +25,4 @@ inquiry-failure-too-large = 询价内容过大，贸易平台无法接收
 inquiry-failure-unknown-product = 贸易平台不认识其中一种商品
 
 error-platform = 无法连接贸易平台，或平台返回了意外的应答（{ $detail }）
+error-platform-client = 无法连接贸易平台，或平台返回了意外的应答

@@ -206,6 +206,42 @@ test('the kiosk idle reset wipes the search, the shortlist and the language', as
   await context.close();
 });
 
+test('a kiosk reset closes the staff PIN pad and forgets the digits typed', async () => {
+  const { page, context } = await newPage(1080, 1920);
+  await page.goto(`${URL_}?kiosk=1&idle=3&warn=2`);
+  await page.waitForSelector('[data-testid="attract"]');
+  const pinPad = async () => {
+    await page.click('[data-testid="admin-open"]');
+    await page.waitForSelector('[data-testid="admin-dialog"]');
+  };
+  const typePin = async (digits) => {
+    for (const d of digits) await page.click(`[data-testid="admin-key-${d}"]`);
+  };
+  // On the attract screen with nothing else a visitor left: the open pad alone is reason
+  // enough for the warning and the reset.
+  await pinPad();
+  await typePin('1357');
+  assert.equal(await page.textContent('[data-testid="admin-pin"]'), '••••');
+  await page.waitForSelector('[data-testid="idle-warning"]', { timeout: 10000 });
+  await page.waitForSelector('[data-testid="admin-dialog"]', { state: 'detached', timeout: 10000 });
+  await page.waitForSelector('[data-testid="attract"]');
+  // Opened again, the pad is empty: the next visitor finds no digits to complete.
+  await pinPad();
+  assert.equal((await page.textContent('[data-testid="admin-pin"]')).trim(), MSG.en['admin-enter-pin']);
+  // The same from a visitor's screen in another language: the reset returns to the attract
+  // screen with the pad closed and empty.
+  await page.click('[data-testid="admin-close"]');
+  await page.click('[data-testid="attract-ru"]');
+  await page.waitForSelector('[data-testid="home"]');
+  await pinPad();
+  await typePin('24');
+  await page.waitForSelector('[data-testid="attract"]', { timeout: 15000 });
+  assert.equal(await page.locator('[data-testid="admin-dialog"]').count(), 0, 'the pad is closed');
+  await pinPad();
+  assert.equal((await page.textContent('[data-testid="admin-pin"]')).trim(), MSG.en['admin-enter-pin']);
+  await context.close();
+});
+
 test('typing fast never shows stale results, even when replies arrive out of order', async () => {
   const { page, context } = await newPage();
   // Replies to shorter queries are held back longer, so they arrive after newer ones.

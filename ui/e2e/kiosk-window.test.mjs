@@ -1,15 +1,20 @@
 // The real app window in kiosk mode (`sco-showroom --kiosk`), through tauri-driver: it opens on
-// the attract screen, a touch starts in the chosen language, the staff PIN pad is there, and
-// leaving the app by any link or script is refused. Started by `cargo xtask test` like
-// window.test.mjs (same environment).
+// the attract screen, a touch starts in the chosen language, the staff PIN pad is there,
+// leaving the app by any link or script is refused, and the idle reset closes an unlocked
+// staff panel. Started by `cargo xtask test` like window.test.mjs (same environment, plus
+// SHOWROOM_DATA_DIR: the app's data directory, where the test puts an admin PIN).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const APP = process.env.SHOWROOM_APP;
 const SHOTS = process.env.SHOWROOM_SCREENSHOTS;
+const DATA = process.env.SHOWROOM_DATA_DIR;
+// The Argon2id hash of the PIN 2468, as `echo 2468 | showroom kiosk set-pin` writes it.
+const PIN = '2468';
+const PIN_HASH = '$argon2id$v=19$m=19456,t=2,p=1$Oa06z0b3r5EIQ48MweEfhQ$kj2N0orRYGz7iYfO0UVj61E7cWITSfF8jU7nr3Lqb3I';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 let session;
 
@@ -91,4 +96,43 @@ test('kiosk: links, window.open and location changes do not leave the app', asyn
   assert.equal(await wd('GET', s('/url')), before);
   assert.equal((await wd('GET', s('/window/handles'))).length, 1);
   assert.ok(await js('return !!document.querySelector("[data-testid=admin-dialog]")'));
+});
+
+test('kiosk: the idle reset closes the unlocked staff panel and forgets the PIN', async () => {
+  assert.ok(DATA, 'SHOWROOM_DATA_DIR names the app data directory');
+  const pinFile = join(DATA, 'kiosk-pin.toml');
+  writeFileSync(pinFile, `hash = "${PIN_HASH}"\nfailures = 0\nlockouts = 0\nlocked_until = 0\n`);
+  try {
+    // The same page with a short idle time (4 s, then a 2 s warning): `idle=` and `warn=`
+    // shorten a kiosk's timers in the app as in a browser.
+    await js('window.location.replace(window.location.pathname + "?idle=4&warn=2#/attract"); return true;');
+    await eventually('the attract screen with short timers', () =>
+      js('return window.location.search === "?idle=4&warn=2" && !!document.querySelector("[data-testid=attract-ru]")'),
+    );
+    await click('attract-ru');
+    await eventually('the home screen', () => js('return !!document.querySelector("[data-testid=home]")'));
+    await click('admin-open');
+    await eventually('the PIN pad', () => js('return !!document.querySelector("[data-testid=admin-key-2]")'));
+    for (const digit of PIN) await click(`admin-key-${digit}`);
+    await click('admin-unlock');
+    await eventually('the unlocked staff panel', () => js('return !!document.querySelector("[data-testid=admin-exit]")'));
+    await screenshot('admin-unlocked');
+    // Nobody touches the screen: the warning, then the reset back to the attract screen with
+    // the panel closed.
+    await eventually('the idle warning', () => js('return !!document.querySelector("[data-testid=idle-warning]")'), 15000);
+    await eventually(
+      'the reset, with the staff panel closed',
+      () => js('return !!document.querySelector("[data-testid=attract]") && !document.querySelector("[data-testid=admin-dialog]")'),
+      15000,
+    );
+    // The next visitor who opens the corner finds a locked, empty PIN pad: no Exit button.
+    await click('admin-open');
+    await eventually('the PIN pad again', () => js('return !!document.querySelector("[data-testid=admin-pin]")'));
+    assert.equal(await js('return document.querySelector("[data-testid=admin-exit]") === null'), true, 'no Exit for the next visitor');
+    const shown = await js('return document.querySelector("[data-testid=admin-pin]").textContent');
+    assert.ok(!shown.includes('•'), `no digits left on the pad: ${shown}`);
+    await click('admin-close');
+  } finally {
+    rmSync(pinFile, { force: true });
+  }
 });

@@ -389,6 +389,8 @@ fn window_tests() -> Result {
         &root().join("ui"),
     );
     test.env("SHOWROOM_APP", &app)
+        // The app's data directory, for tests that put files there (the admin PIN).
+        .env("SHOWROOM_DATA_DIR", &data)
         .env("SHOWROOM_SCREENSHOTS", root().join("target/screenshots"))
         .env("WEBDRIVER_URL", "http://127.0.0.1:4444");
     let result = status(test);

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod catalog;
+mod kiosk;
 mod output;
 mod search;
 mod serve;
@@ -82,6 +83,19 @@ enum Command {
     Sync,
     /// Serve the online show: the web UI and its JSON API over HTTP.
     Serve(serve::ServeArgs),
+    /// The kiosk's admin PIN (`DATA_DIR/kiosk-pin.toml`), for an operator with local access.
+    Kiosk {
+        #[command(subcommand)]
+        command: KioskCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KioskCommand {
+    /// Set the admin PIN (4 to 12 digits, one line on stdin); clears failures and any lockout.
+    SetPin,
+    /// Lift a lockout of the admin PIN and clear its failure count; the PIN stays.
+    Unlock,
 }
 
 #[derive(Subcommand)]
@@ -236,6 +250,13 @@ async fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 },
         } => return catalog::generate(&out, sample, *products, *images, dir, *seed),
         Command::Eval(args) => return bench::eval(&out, args).await,
+        Command::Kiosk { command } => {
+            let dir = data_dir(&cli)?;
+            return match command {
+                KioskCommand::SetPin => kiosk::set_pin(&out, &dir),
+                KioskCommand::Unlock => kiosk::unlock(&out, &dir),
+            };
+        }
         Command::Bench {
             command: BenchCommand::Search(args),
         } => return bench::search(&out, &data_dir(&cli)?, args).await,
@@ -276,6 +297,7 @@ async fn dispatch(cli: &Cli, showroom: &Showroom, out: &Output) -> anyhow::Resul
             command: CatalogCommand::Check { .. } | CatalogCommand::Generate { .. },
         }
         | Command::Eval(_)
+        | Command::Kiosk { .. }
         | Command::Bench { .. } => unreachable!("handled before the data directory is opened"),
     }
 }

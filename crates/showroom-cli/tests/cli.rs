@@ -218,3 +218,97 @@ fn an_import_killed_at_any_point_leaves_a_whole_catalog() {
     // Nothing but the current index is left behind.
     assert_eq!(std::fs::read_dir(data.join("index")).unwrap().count(), 1);
 }
+
+/// `showroom ARGS` with `input` on stdin.
+fn showroom_stdin(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the showroom binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_operator_sets_the_kiosk_pin_and_lifts_a_lockout_from_the_command_line() {
+    use showroom_core::showcase::{AdminPin, PIN_TRIES, PinCheck};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+
+    // Nothing to unlock without a PIN: said, and a failure.
+    let out = showroom(&data, &["--lang", "en", "kiosk", "unlock"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no admin PIN is set"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A PIN the pad cannot type is refused and nothing is written.
+    let out = showroom_stdin(&data, &["--lang", "ru", "kiosk", "set-pin"], "12a4\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("4–12 цифр"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!data.join("kiosk-pin.toml").exists());
+
+    let out = showroom_stdin(&data, &["--lang", "en", "kiosk", "set-pin"], "2468\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("the admin PIN is set"),
+        "{}",
+        text(&out.stdout)
+    );
+    let pin = AdminPin::new(&data);
+    assert_eq!(pin.check("2468", now).unwrap(), PinCheck::Accepted);
+
+    // Visitors lock the pad; the operator lifts the lockout and the PIN still works.
+    for _ in 0..PIN_TRIES {
+        pin.check("0000", now).unwrap();
+    }
+    assert!(matches!(
+        pin.check("2468", now).unwrap(),
+        PinCheck::LockedOut { .. }
+    ));
+    let out = showroom(&data, &["kiosk", "unlock", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["state"], "unlocked");
+    assert!(json["locked_until"].as_i64().unwrap() > now);
+    assert_eq!(pin.check("2468", now).unwrap(), PinCheck::Accepted);
+
+    let out = showroom(&data, &["--lang", "zh", "kiosk", "unlock"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("未被锁定"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A new PIN set while locked out replaces the old one and clears the lockout too.
+    for _ in 0..PIN_TRIES {
+        pin.check("0000", now).unwrap();
+    }
+    let out = showroom_stdin(&data, &["kiosk", "set-pin"], "97531\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(pin.check("97531", now).unwrap(), PinCheck::Accepted);
+    assert!(matches!(
+        pin.check("2468", now).unwrap(),
+        PinCheck::Rejected { .. }
+    ));
+}

@@ -124,7 +124,23 @@ impl Error {
         }
     }
 
-    /// A sentence for people in `lang`; technical detail stays in logs.
+    /// The sentence sent to a client (the web view, a browser of the online show): like
+    /// [`Error::localize`], but never a path of this machine or what an operating system
+    /// or a remote server said. The full error goes to the log instead ([`ApiError::new`]).
+    pub fn localize_for_client(&self, lang: Lang) -> String {
+        use i18n::tr;
+        if self.is_disk_full() {
+            return tr(lang, "error-disk-full", &[]);
+        }
+        match self {
+            Error::Io { .. } => tr(lang, "error-io-client", &[]),
+            Error::Platform(_) => tr(lang, "error-platform-client", &[]),
+            _ => self.localize(lang),
+        }
+    }
+
+    /// A sentence for the operator in `lang` (the CLI): it names the file involved;
+    /// technical detail stays in logs.
     pub fn localize(&self, lang: Lang) -> String {
         use i18n::{n, s, tr};
         if self.is_disk_full() {
@@ -196,10 +212,98 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The error as a client sees it, with no path or configuration detail in `message`;
+    /// the full error is logged here, so every shell keeps it.
     pub fn new(error: &Error, lang: Lang) -> Self {
+        let code = error.code();
+        match code {
+            ErrorCode::NotFound | ErrorCode::BadRequest | ErrorCode::InvalidBundle => {
+                tracing::debug!(%error, ?code, "answered with an error")
+            }
+            _ => tracing::warn!(%error, ?code, "answered with an error"),
+        }
         ApiError {
-            code: error.code(),
-            message: error.localize(lang),
+            code,
+            message: error.localize_for_client(lang),
         }
     }
+}
+
+/// A TOML file's error as its name, line, column and key, never the file's text: toml's
+/// own `Display` quotes the offending line, and in `showroom.toml` that line may hold the
+/// trade platform's token. Values quoted by the message are left out as well.
+pub(crate) fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> Error {
+    let mut at = String::new();
+    if let Some(span) = error.span() {
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let before = &text[..start];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() + 1;
+        let column = before[line_start..].chars().count() + 1;
+        at = format!(", line {line}, column {column}");
+        if let Some(key) = toml_key_at(text, line_start) {
+            at.push_str(&format!(", key {key}"));
+        }
+    }
+    Error::Internal(format!("{file}{at}: {}", toml_message(error.message())))
+}
+
+/// The dotted key defined on the line starting at `line_start` (with its table), when the
+/// line is a plain `key = value`.
+fn toml_key_at(text: &str, line_start: usize) -> Option<String> {
+    let line = text[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.len() <= 64
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.\"' ".contains(c))
+    };
+    let key = key.trim();
+    if !plain(key) {
+        return None;
+    }
+    let table = text[..line_start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        l.starts_with('[')
+            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim())
+    });
+    Some(match table {
+        Some(table) if plain(table) => format!("{table}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
+/// toml's message without the values it may quote: serde's "invalid type: string
+/// \"...\", expected ..." keeps only what was expected.
+fn toml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default().trim();
+    let expected = |m: &str| {
+        m.rfind("expected ")
+            .map(|i| format!(", {}", &m[i..]))
+            .unwrap_or_default()
+    };
+    if first.starts_with("invalid type") || first.starts_with("invalid value") {
+        return format!("invalid value{}", expected(first));
+    }
+    if first.starts_with("unknown variant") {
+        return format!("unknown value{}", expected(first));
+    }
+    // Anything else in double quotes may come from the file.
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in first.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push('…');
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -107,6 +107,39 @@ fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
+/// Creates the data directory (and any missing parent) readable by its owner only (0700 on
+/// Unix): it holds inquiries with personal data, the admin PIN's hash and the platform's
+/// token. A directory that already exists is left as it is.
+pub fn create_data_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Opens `path` for writing, truncated, created readable by its owner only (0600 on Unix).
+/// An existing file keeps its mode, so a file made before is replaced: removed first.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<fs::File> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Writes `bytes` to a new file at `path` readable by its owner only.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    create_private(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| Error::io(path, e))
+}
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await
@@ -118,6 +151,7 @@ impl Showroom {
     /// catalog's index is there (rebuilding it from SQLite when it is not).
     pub async fn open(config: Config) -> Result<Showroom> {
         let dir = &config.data_dir;
+        create_data_dir(dir)?;
         fs::create_dir_all(dir.join("index")).map_err(|e| Error::io(dir, e))?;
         let store = Store::open(&dir.join("showroom.db")).await?;
         let media = MediaStore::open(dir.join("media"))?;

@@ -111,6 +111,14 @@ impl Store {
     }
 
     async fn open_writable(path: &Path) -> Result<Self> {
+        // SQLite would create the file with the process's umask (usually world-readable);
+        // made here first, empty and 0600, it is a new database to SQLite, and the -wal and
+        // -shm files SQLite makes beside it take the same mode.
+        if !path.exists()
+            && let Err(error) = crate::create_private(path)
+        {
+            tracing::debug!(%error, "the database file could not be made ahead of SQLite");
+        }
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

@@ -17,7 +17,7 @@ use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, toml_error};
 
 /// The app's exit status when it restarts itself at the nightly restart time.
 pub const EXIT_NIGHTLY_RESTART: i32 = 10;
@@ -99,7 +99,7 @@ impl SuperviseSettings {
     /// `[supervise]` and out-of-range values are refused.
     pub fn resolve(file_text: &str) -> Result<SuperviseSettings> {
         let file: FileConfig =
-            toml::from_str(file_text).map_err(|e| Error::Internal(e.to_string()))?;
+            toml::from_str(file_text).map_err(|e| toml_error("showroom.toml", file_text, &e))?;
         let s = file.supervise;
         let mut out = SuperviseSettings::default();
         if let Some(v) = s.heartbeat_interval_secs {

@@ -320,3 +320,139 @@ async fn a_database_of_the_first_schema_is_migrated_with_nothing_lost() {
     assert_eq!(integrity, "ok");
     conn.close().await.unwrap();
 }
+
+/// What an HTTP client or the web view is told of a failure with a path in it: the code and
+/// a sentence, no path; the operator's message (the CLI) still names the file.
+#[tokio::test]
+async fn errors_sent_to_clients_carry_no_path() {
+    let dir = tempfile::tempdir().unwrap();
+    // A data directory that is a file: opening it fails on the file system.
+    let data = dir.path().join("private-data-dir");
+    fs::write(&data, "not a folder").unwrap();
+    let error = match Showroom::open(Config::new(&data)).await {
+        Ok(_) => panic!("a file opened as a data directory"),
+        Err(error) => error,
+    };
+    let root = dir.path().to_string_lossy().into_owned();
+    for lang in Lang::ALL {
+        let api = showroom_core::ApiError::new(&error, lang);
+        assert_eq!(api.code, showroom_core::ErrorCode::Storage);
+        assert!(!api.message.is_empty());
+        for leak in [root.as_str(), "private-data-dir", "/tmp", "os error"] {
+            assert!(
+                !api.message.contains(leak),
+                "{lang:?}: {leak:?} in {:?}",
+                api.message
+            );
+        }
+        let json = serde_json::to_string(&api).unwrap();
+        assert!(!json.contains(&root), "{json}");
+        assert!(
+            error.localize(lang).contains("private-data-dir"),
+            "the operator is told which file: {}",
+            error.localize(lang)
+        );
+    }
+}
+
+/// `showroom.toml` holds the trade platform's token; a broken file is reported by line,
+/// column and key, never by quoting the line (toml's own message does).
+#[test]
+fn a_broken_settings_file_never_echoes_its_token() {
+    use showroom_core::inquiry::{DeviceDefaults, SourceKind, TradeSettings};
+    use showroom_core::showcase::ShowSettings;
+    use showroom_core::supervise::SuperviseSettings;
+    const SECRET: &str = "s3cr3t-7f2a9";
+    let broken = [
+        // An unterminated string.
+        format!(
+            "kiosk = true\n[platform]\nurl = \"https://trade.example.cn/\"\ntoken = \"{SECRET}\n"
+        ),
+        // A bare word.
+        format!("[platform]\nurl = \"https://trade.example.cn/\"\ntoken = {SECRET}\n"),
+        // The token's text under a key that wants a number.
+        format!("[platform]\nurl = \"https://trade.example.cn/\"\ntimeout_secs = \"{SECRET}\"\n"),
+        // ...or one of a few words.
+        format!("[device]\nkind = \"{SECRET}\"\n"),
+    ];
+    let defaults = DeviceDefaults {
+        kind: SourceKind::Desktop,
+        device_id: "d1".into(),
+        user_agent: "showroom/0".into(),
+        app_version: "0".into(),
+    };
+    for (i, text) in broken.iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("showroom.toml"), text).unwrap();
+        let mut errors = vec![
+            TradeSettings::load(dir.path(), &defaults, &|_| None)
+                .err()
+                .expect("the trade settings are refused")
+                .to_string(),
+        ];
+        // The other readers of the same file see the syntax errors (they ignore the
+        // sections of others).
+        if i < 2 {
+            errors.push(ShowSettings::load(dir.path()).unwrap_err().to_string());
+            errors.push(SuperviseSettings::load(dir.path()).unwrap_err().to_string());
+        }
+        let line = text.lines().position(|l| l.contains(SECRET)).unwrap() + 1;
+        for error in errors {
+            assert!(
+                !error.contains(SECRET),
+                "case {i}: the token is echoed: {error}"
+            );
+            assert!(
+                error.contains(&format!("line {line}")),
+                "case {i}: no line {line}: {error}"
+            );
+            assert!(error.contains("showroom.toml"), "case {i}: {error}");
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .unwrap()
+                .split('=')
+                .next()
+                .unwrap()
+                .trim();
+            assert!(error.contains(key), "case {i}: no key {key}: {error}");
+        }
+    }
+}
+
+/// The data directory, the database with its WAL and shared memory, and the admin PIN's
+/// hash are made readable by their owner only.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_its_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("new").join("data");
+    let bundle = dir.path().join("bundle");
+    write_bundle(&bundle);
+    let showroom = Showroom::open(Config::new(&data)).await.unwrap();
+    showroom.import_bundle(&bundle, false).await.unwrap();
+    showroom_core::showcase::AdminPin::new(&data)
+        .set("2468")
+        .unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    assert!(data.join("showroom.db-wal").exists(), "WAL while open");
+    for file in [
+        "showroom.db",
+        "showroom.db-wal",
+        "showroom.db-shm",
+        "kiosk-pin.toml",
+    ] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    showroom.close().await;
+    // A data directory that exists already keeps its mode (the operator's choice).
+    let shared = dir.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o750)).unwrap();
+    let showroom = Showroom::open(Config::new(&shared)).await.unwrap();
+    assert_eq!(mode(&shared), 0o750);
+    assert_eq!(mode(&shared.join("showroom.db")), 0o600);
+    showroom.close().await;
+}

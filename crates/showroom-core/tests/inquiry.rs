@@ -247,3 +247,146 @@ async fn the_backlog_counts_waiting_inquiries_and_ages_the_oldest() {
     assert_eq!(backlog.oldest_age_secs, Some(100));
     showroom.close().await;
 }
+
+/// Ten megabytes of spaces around a short value: what a field may hold is bounded before
+/// it is trimmed, so padding cannot smuggle a huge body into the outbox.
+fn padded(value: &str) -> String {
+    let pad = " ".repeat(5 << 20);
+    format!("{pad}{value}{pad}")
+}
+
+#[test]
+fn every_text_field_is_bounded_before_trimming() {
+    type Set = fn(&mut InquiryDraft, String);
+    let fields: [(&str, Set); 12] = [
+        ("buyer.name", |d, v| d.buyer.name = v),
+        ("buyer.company", |d, v| d.buyer.company = Some(v)),
+        ("buyer.email", |d, v| d.buyer.email = Some(v)),
+        ("buyer.phone", |d, v| d.buyer.phone = Some(v)),
+        ("buyer.country", |d, v| d.buyer.country = Some(v)),
+        ("buyer.messenger.handle", |d, v| {
+            d.buyer.messenger.as_mut().unwrap().handle = v
+        }),
+        ("message", |d, v| d.message = Some(v)),
+        ("incoterm", |d, v| d.incoterm = Some(v)),
+        ("delivery_by", |d, v| d.delivery_by = Some(v)),
+        ("destination.place", |d, v| {
+            d.destination = Some(showroom_core::inquiry::Destination {
+                country: "CN".into(),
+                place: Some(v),
+            })
+        }),
+        ("consent.text_version", |d, v| d.consent.text_version = v),
+        ("consent.text_version", |d, v| {
+            d.consent.text_version = v.trim().repeat(100)
+        }),
+    ];
+    let short = |field: &str| match field {
+        "buyer.email" => "ann@example.kz",
+        "buyer.phone" => "+8613800138000",
+        "buyer.country" => "KZ",
+        "incoterm" => "FOB",
+        "delivery_by" => "2027-03-01",
+        "consent.text_version" => "2026-11",
+        _ => "Qingdao",
+    };
+    for (field, set) in fields {
+        // The short value alone is valid...
+        let mut d = valid();
+        set(&mut d, short(field).to_string());
+        if field == "consent.text_version" && d.consent.text_version.len() > 64 {
+            // ...except the hundredfold consent version: no version is that long.
+            let errors = validate_inquiry(&d, Lang::En);
+            assert_eq!(errors.len(), 1, "{field}: {errors:?}");
+            assert_eq!(
+                (errors[0].field.as_str(), errors[0].code),
+                (field, FieldErrorCode::TooLong)
+            );
+            continue;
+        }
+        assert_eq!(validate_inquiry(&d, Lang::En), vec![], "{field}");
+        // ...and padded with 10 MB of spaces it is refused as too long, not trimmed.
+        let mut d = valid();
+        set(&mut d, padded(short(field)));
+        let errors = validate_inquiry(&d, Lang::En);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == field && e.code == FieldErrorCode::TooLong),
+            "{field}: {errors:?}"
+        );
+    }
+    // Every item's strings as well.
+    let mut d = valid();
+    d.items[0].product_id = padded("ru-altai-mountain-honey-1kg");
+    d.items[0].unit = padded("kg");
+    d.items[0].target_price = Some(Money {
+        amount: 1.0,
+        currency: padded("CNY"),
+    });
+    let fields: Vec<String> = validate_inquiry(&d, Lang::En)
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "items[0].product_id",
+            "items[0].unit",
+            "items[0].target_price.currency"
+        ]
+    );
+    let mut d = valid();
+    d.locale = padded("zh");
+    assert_eq!(validate_inquiry(&d, Lang::En)[0].field, "locale");
+}
+
+#[tokio::test]
+async fn what_is_stored_is_trimmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(dir.path())).await.unwrap();
+    let source = Source {
+        kind: SourceKind::Desktop,
+        device_id: "d1".into(),
+        app_version: "0.1.0".into(),
+    };
+    let mut d = valid();
+    d.buyer.name = "  王伟 \n".into();
+    d.buyer.company = Some("   ".into());
+    d.buyer.email = Some(" wang@example.cn ".into());
+    d.buyer.messenger.as_mut().unwrap().handle = "\twangwei_qd ".into();
+    d.incoterm = Some(" FOB".into());
+    d.delivery_by = Some("2027-03-01 ".into());
+    d.message = Some("\n  500 kg, please.  \n".into());
+    d.consent.text_version = " 2026-11 ".into();
+    let SubmitResult::Queued { entry } = showroom
+        .submit_inquiry(d, &source, Lang::Zh, OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+    else {
+        panic!("a valid inquiry with spaces around its values was refused")
+    };
+    showroom.close().await;
+    // Read back from the real database file, as the sender will send it.
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite://{}?mode=ro",
+        dir.path().join("showroom.db").display()
+    ))
+    .await
+    .unwrap();
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE client_ref = ?")
+        .bind(&entry.client_ref)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["buyer"]["name"], "王伟");
+    assert!(body["buyer"].get("company").is_none(), "{body}");
+    assert_eq!(body["buyer"]["email"], "wang@example.cn");
+    assert_eq!(body["buyer"]["messenger"]["handle"], "wangwei_qd");
+    assert_eq!(body["incoterm"], "FOB");
+    assert_eq!(body["delivery_by"], "2027-03-01");
+    assert_eq!(body["message"], "500 kg, please.");
+    assert_eq!(body["consent"]["text_version"], "2026-11");
+}

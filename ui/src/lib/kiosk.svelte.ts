@@ -3,7 +3,7 @@
 // locks the window itself (full screen, no devtools, no navigation away); this module adds the
 // UI-side guards (no context menu, no selection, no zoom keys, no external links).
 import * as api from '../api';
-import type { Lang, ShowSettings } from '../api';
+import type { Lang, PinCheck, ShowSettings } from '../api';
 import { i18n, isLang } from './i18n.svelte';
 import { runVisitorResets } from './inquiry-slot';
 import { inquiryHistory } from './inquiry.svelte';
@@ -13,6 +13,47 @@ import { search } from './search.svelte';
 import { shortlist } from './shortlist.svelte';
 
 const DEFAULT_IDLE = 90;
+const PIN_MAX = 12;
+
+/** The staff PIN pad and what it unlocks. Its state lives here, not in the component, so the
+ * visitor reset can close it: an unlocked panel or typed digits never outlive a visitor. */
+class AdminPanel {
+  open = $state(false);
+  unlocked = $state(false);
+  pin = $state('');
+  answer = $state.raw<PinCheck | null>(null);
+  /** Bumped by every close, so an answer that arrives after it is dropped. */
+  #session = 0;
+
+  press(key: string): void {
+    if (key === '⌫') this.pin = this.pin.slice(0, -1);
+    else if (this.pin.length < PIN_MAX) this.pin += key;
+  }
+
+  async unlock(): Promise<void> {
+    const session = this.#session;
+    const answer = await api.adminUnlock(this.pin).catch(() => null);
+    if (session !== this.#session) return;
+    this.answer = answer;
+    this.unlocked = answer?.state === 'accepted';
+  }
+
+  async exit(): Promise<void> {
+    const session = this.#session;
+    const answer = await api.adminExit(this.pin).catch(() => null);
+    if (session !== this.#session) return;
+    this.answer = answer;
+  }
+
+  close(): void {
+    this.#session += 1;
+    this.open = false;
+    this.unlocked = false;
+    this.pin = '';
+    this.answer = null;
+  }
+}
+
 const DEFAULT_WARNING = 15;
 
 class Kiosk {
@@ -21,6 +62,7 @@ class Kiosk {
   /** Seconds left before the reset while the warning shows; null when no warning. */
   warning: number | null = $state(null);
   keyboardOpen = $state(false);
+  readonly admin = new AdminPanel();
   defaultLang: Lang = 'en';
   idleSeconds = DEFAULT_IDLE;
   warningSeconds = DEFAULT_WARNING;
@@ -102,7 +144,7 @@ class Kiosk {
   }
 
   #nothingToWipe(): boolean {
-    return search.query === '' && !search.hasFilters && shortlist.items.length === 0 && i18n.lang === this.defaultLang;
+    return !this.admin.open && search.query === '' && !search.hasFilters && shortlist.items.length === 0 && i18n.lang === this.defaultLang;
   }
 
   #stopWarning(): void {
@@ -110,10 +152,12 @@ class Kiosk {
     this.warning = null;
   }
 
-  /** Wipes everything a visitor left and shows the attract screen in the default language. */
+  /** Wipes everything a visitor left (the staff panel and its PIN included) and shows the
+   * attract screen in the default language. */
   reset(): void {
     this.#stopWarning();
     this.keyboardOpen = false;
+    this.admin.close();
     runVisitorResets();
     shortlist.clear();
     i18n.setLang(this.defaultLang);

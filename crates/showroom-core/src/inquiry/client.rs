@@ -194,7 +194,8 @@ fn describe(error: &reqwest::Error) -> String {
 impl Platform {
     pub fn new(config: PlatformConfig) -> Result<Platform> {
         let mut base = Url::parse(&config.url)
-            .map_err(|e| Error::BadRequest(format!("platform url {:?}: {e}", config.url)))?;
+            // The URL itself is not repeated: it may carry credentials.
+            .map_err(|e| Error::BadRequest(format!("the platform url is not valid: {e}")))?;
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);

@@ -58,6 +58,58 @@ pub struct InquiryDraft {
     pub consent: Consent,
 }
 
+/// `value` without the spaces around it, in place.
+fn trim_in_place(value: &mut String) {
+    let trimmed = value.trim();
+    if trimmed.len() != value.len() {
+        *value = trimmed.to_string();
+    }
+}
+
+/// `value` trimmed, and absent when nothing is left.
+fn trim_optional(value: &mut Option<String>) {
+    if let Some(v) = value {
+        trim_in_place(v);
+        if v.is_empty() {
+            *value = None;
+        }
+    }
+}
+
+impl InquiryDraft {
+    /// The draft as it is stored and sent: every text trimmed, blank optional texts absent.
+    /// Validation judges the values as received (limits included), so trimming never makes
+    /// a refused draft acceptable.
+    pub fn trimmed(mut self) -> InquiryDraft {
+        for item in &mut self.items {
+            trim_in_place(&mut item.product_id);
+            trim_in_place(&mut item.unit);
+            if let Some(price) = &mut item.target_price {
+                trim_in_place(&mut price.currency);
+            }
+        }
+        trim_optional(&mut self.incoterm);
+        if let Some(destination) = &mut self.destination {
+            trim_in_place(&mut destination.country);
+            trim_optional(&mut destination.place);
+        }
+        trim_optional(&mut self.delivery_by);
+        trim_optional(&mut self.message);
+        let buyer = &mut self.buyer;
+        trim_in_place(&mut buyer.name);
+        trim_optional(&mut buyer.company);
+        trim_optional(&mut buyer.email);
+        trim_optional(&mut buyer.phone);
+        trim_optional(&mut buyer.country);
+        if let Some(messenger) = &mut buyer.messenger {
+            trim_in_place(&mut messenger.kind);
+            trim_in_place(&mut messenger.handle);
+        }
+        trim_in_place(&mut self.consent.text_version);
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct InquiryItem {
@@ -235,8 +287,9 @@ pub(crate) fn export_types(cfg: &ts_rs::Config, out: &mut String, platform: bool
 }
 
 impl Showroom {
-    /// Validates `draft` and, when it is valid, commits it to the outbox (synchronous FULL)
-    /// with a new `client_ref` before returning: from then on it is never lost.
+    /// Validates `draft` and, when it is valid, commits it (trimmed) to the outbox
+    /// (synchronous FULL) with a new `client_ref` before returning: from then on it is
+    /// never lost.
     pub async fn submit_inquiry(
         &self,
         draft: InquiryDraft,
@@ -252,7 +305,7 @@ impl Showroom {
             client_ref: uuid::Uuid::new_v4().to_string(),
             created_at: rfc3339(now),
             source: source.clone(),
-            draft,
+            draft: draft.trimmed(),
         };
         self.store().check_writable()?;
         let entry = outbox::insert(self.store().pool(), &inquiry, now).await?;

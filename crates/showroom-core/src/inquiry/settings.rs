@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{PlatformConfig, Retention, RetryPolicy, Source, SourceKind};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, toml_error};
 
 /// The file's trade sections; every key optional. Top-level keys belong to other parts of
 /// the app (`ShowSettings`) and are ignored here; unknown keys inside these sections are
@@ -116,7 +116,9 @@ impl TradeSettings {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<TradeSettings> {
         let file: FileConfig = match file_text {
-            Some(text) => toml::from_str(text).map_err(|e| Error::Internal(e.to_string()))?,
+            Some(text) => {
+                toml::from_str(text).map_err(|e| toml_error("showroom.toml", text, &e))?
+            }
             None => FileConfig::default(),
         };
         let text = |name: &str| env(name).filter(|v| !v.trim().is_empty());

@@ -17,6 +17,19 @@ pub const MAX_ITEMS: usize = 50;
 pub const MAX_MESSAGE: usize = 4000;
 const MAX_NAME: usize = 200;
 const MAX_HANDLE: usize = 100;
+/// An e-mail address's longest form (RFC 5321's path limit).
+const MAX_EMAIL: usize = 254;
+/// Phone numbers, country codes, Incoterms and dates: short codes with room for spaces.
+const MAX_CODE: usize = 32;
+/// The version of the consent text the visitor agreed to.
+const MAX_VERSION: usize = 64;
+
+/// Whether `value` has more than `max` characters, looking at no more than `max + 1` of
+/// them. Limits apply to the value as received, spaces included: what is stored is the
+/// trimmed value, but a field is never accepted because trimming would shrink it.
+fn too_long(value: &str, max: usize) -> bool {
+    value.len() > max && value.chars().nth(max).is_some()
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -83,12 +96,25 @@ impl Check {
     }
 
     fn text(&mut self, field: &str, value: Option<&str>, required: bool, max: usize) {
-        match value.map(str::trim) {
-            None | Some("") if required => self.add(field, FieldErrorCode::Required, None),
-            Some(v) if v.chars().count() > max => {
-                self.add(field, FieldErrorCode::TooLong, Some(max))
+        match value {
+            Some(v) if too_long(v, max) => self.add(field, FieldErrorCode::TooLong, Some(max)),
+            None if required => self.add(field, FieldErrorCode::Required, None),
+            Some(v) if required && v.trim().is_empty() => {
+                self.add(field, FieldErrorCode::Required, None)
             }
             _ => {}
+        }
+    }
+
+    /// An optional short field: too long as received is an error (and `None`, so no other
+    /// rule runs on it); otherwise its trimmed value when not blank.
+    fn short<'a>(&mut self, field: &str, value: &'a Option<String>, max: usize) -> Option<&'a str> {
+        match value.as_deref() {
+            Some(v) if too_long(v, max) => {
+                self.add(field, FieldErrorCode::TooLong, Some(max));
+                None
+            }
+            _ => present(value),
         }
     }
 }
@@ -164,7 +190,8 @@ pub fn validate_inquiry(draft: &InquiryDraft, lang: Lang) -> Vec<FieldError> {
         lang,
         errors: Vec::new(),
     };
-    if Lang::parse(&draft.locale).is_none_or(|l| l.code() != draft.locale) {
+    if draft.locale.len() > 8 || Lang::parse(&draft.locale).is_none_or(|l| l.code() != draft.locale)
+    {
         c.add("locale", Invalid, None);
     }
     if draft.items.is_empty() {
@@ -196,7 +223,7 @@ pub fn validate_inquiry(draft: &InquiryDraft, lang: Lang) -> Vec<FieldError> {
             }
         }
     }
-    if let Some(incoterm) = present(&draft.incoterm)
+    if let Some(incoterm) = c.short("incoterm", &draft.incoterm, MAX_CODE)
         && !INCOTERMS.contains(&incoterm)
     {
         c.add("incoterm", UnknownIncoterm, None);
@@ -214,7 +241,7 @@ pub fn validate_inquiry(draft: &InquiryDraft, lang: Lang) -> Vec<FieldError> {
             MAX_NAME,
         );
     }
-    if let Some(date) = present(&draft.delivery_by)
+    if let Some(date) = c.short("delivery_by", &draft.delivery_by, MAX_CODE)
         && !is_date(date)
     {
         c.add("delivery_by", Invalid, None);
@@ -224,19 +251,20 @@ pub fn validate_inquiry(draft: &InquiryDraft, lang: Lang) -> Vec<FieldError> {
     let buyer = &draft.buyer;
     c.text("buyer.name", Some(&buyer.name), true, MAX_NAME);
     c.text("buyer.company", buyer.company.as_deref(), false, MAX_NAME);
-    let email = present(&buyer.email);
-    if let Some(email) = email
+    // A contact given but too long is named as too long, not as missing.
+    let email_given = present(&buyer.email).is_some();
+    if let Some(email) = c.short("buyer.email", &buyer.email, MAX_EMAIL)
         && !is_email(email)
     {
         c.add("buyer.email", Invalid, None);
     }
-    let phone = present(&buyer.phone);
-    if let Some(phone) = phone
+    let phone_given = present(&buyer.phone).is_some();
+    if let Some(phone) = c.short("buyer.phone", &buyer.phone, MAX_CODE)
         && !is_e164(phone)
     {
         c.add("buyer.phone", Invalid, None);
     }
-    if let Some(country) = present(&buyer.country)
+    if let Some(country) = c.short("buyer.country", &buyer.country, MAX_CODE)
         && !codes::is_country(country)
     {
         c.add("buyer.country", UnknownCountry, None);
@@ -254,15 +282,18 @@ pub fn validate_inquiry(draft: &InquiryDraft, lang: Lang) -> Vec<FieldError> {
         );
         messenger_given = !messenger.handle.trim().is_empty();
     }
-    if email.is_none() && phone.is_none() && !messenger_given {
+    if !email_given && !phone_given && !messenger_given {
         c.add("buyer", ContactRequired, None);
     }
     if !draft.consent.contact {
         c.add("consent.contact", ConsentRequired, None);
     }
-    if draft.consent.text_version.trim().is_empty() {
-        c.add("consent.text_version", Required, None);
-    }
+    c.text(
+        "consent.text_version",
+        Some(&draft.consent.text_version),
+        true,
+        MAX_VERSION,
+    );
     c.errors
 }
 
