@@ -229,6 +229,12 @@ inquiry-title = Inquiry
 inquiry-unavailable = Inquiries cannot be sent from here yet.
 qr-label = QR code of this product in the online show
 qr-caption = Scan to open this product on your phone.
+share = Share
+share-copied = Link copied.
+share-copy-manually = Copy this link:
+share-phone = Open on your phone
+share-qr-label = QR code of this page in the online show
+share-qr-caption = Scan to open this page on your phone.
 idle-touch-to-continue = Touch to continue
 idle-reset-in = { $seconds ->
     [one] Starting over in { $seconds } second

@@ -246,6 +246,12 @@ inquiry-title = Запрос
 inquiry-unavailable = Отсюда пока нельзя отправить запрос.
 qr-label = QR-код этого товара в онлайн-выставке
 qr-caption = Отсканируйте, чтобы открыть товар на телефоне.
+share = Поделиться
+share-copied = Ссылка скопирована.
+share-copy-manually = Скопируйте ссылку:
+share-phone = Открыть на телефоне
+share-qr-label = QR-код этой страницы в онлайн-выставке
+share-qr-caption = Отсканируйте, чтобы открыть эту страницу на телефоне.
 idle-touch-to-continue = Коснитесь, чтобы продолжить
 idle-reset-in = { $seconds ->
     [one] Начнём сначала через { $seconds } секунду

@@ -2,7 +2,7 @@
 // and the current language as reactive state so every string re-renders when it changes.
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 import { negotiateLanguages } from '@fluent/langneg';
-import type { Lang } from '../api';
+import { inTauri, type Lang } from '../api';
 import enUS from '../../../locales/en-US/ui.ftl?raw';
 import ruRU from '../../../locales/ru-RU/ui.ftl?raw';
 import zhCN from '../../../locales/zh-CN/ui.ftl?raw';
@@ -41,10 +41,22 @@ export function langTag(key: string): string {
   return isLang(key) ? LOCALE_OF[key] : key;
 }
 
-/** `?lang=zh|ru|en` wins (links and tests), then the browser's languages, then English. */
+/** The language the address names: `?lang=zh|ru|en` (older links and tests), else, in a browser,
+ * the path's first segment (`/ru/products/...`). Null when it names none. */
+function langOfUrl(): Lang | null {
+  const fromQuery = new URLSearchParams(window.location.search).get('lang');
+  if (fromQuery && isLang(fromQuery)) return fromQuery;
+  const fromPath = inTauri ? null : /^\/([a-z]{2})(?:\/|$)/.exec(window.location.pathname)?.[1];
+  return fromPath && isLang(fromPath) ? fromPath : null;
+}
+
+/** The language the address named when the page loaded (a browser kiosk returns to it). */
+export const urlLang: Lang | null = langOfUrl();
+
+/** The address's language wins (links and tests), then the one saved, then the browser's
+ * languages, then English. */
 function initialLang(): Lang {
-  const fromUrl = new URLSearchParams(window.location.search).get('lang');
-  if (fromUrl && isLang(fromUrl)) return fromUrl;
+  if (urlLang) return urlLang;
   const saved = localStorage.getItem(SAVED_LANG);
   if (saved && isLang(saved)) return saved;
   const requested = navigator.languages?.length ? [...navigator.languages] : [navigator.language];

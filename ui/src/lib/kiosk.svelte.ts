@@ -4,7 +4,7 @@
 // UI-side guards (no context menu, no selection, no zoom keys, no external links).
 import * as api from '../api';
 import type { Lang, PinCheck, ShowSettings } from '../api';
-import { i18n, isLang } from './i18n.svelte';
+import { i18n, urlLang } from './i18n.svelte';
 import { runVisitorResets } from './inquiry-slot';
 import { inquiryHistory } from './inquiry.svelte';
 import { productView } from './product.svelte';
@@ -69,7 +69,8 @@ class Kiosk {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
 
-  /** Reads the settings; `?kiosk=1` (with `idle=` and `warn=` seconds) turns a browser into a kiosk too. */
+  /** Reads the settings; `?kiosk=1` (with `idle=` and `warn=` seconds) turns a browser into a kiosk
+   * too, whose default language is the one its address named (`/ru/?kiosk=1`), else English. */
   async init(): Promise<void> {
     let settings: ShowSettings | null = null;
     try {
@@ -82,8 +83,7 @@ class Kiosk {
     this.enabled = settings?.kiosk === true || params.get('kiosk') === '1';
     this.idleSeconds = Number(params.get('idle')) || settings?.idle_seconds || DEFAULT_IDLE;
     this.warningSeconds = Number(params.get('warn')) || settings?.idle_warning_seconds || DEFAULT_WARNING;
-    const fromUrl = params.get('lang');
-    this.defaultLang = settings?.default_lang ?? (fromUrl && isLang(fromUrl) ? fromUrl : 'en');
+    this.defaultLang = settings?.default_lang ?? urlLang ?? 'en';
     shortlist.init(!this.enabled);
     inquiryHistory.init(!this.enabled);
     i18n.persist = !this.enabled;
@@ -153,7 +153,7 @@ class Kiosk {
   }
 
   /** Wipes everything a visitor left (the staff panel and its PIN included) and shows the
-   * attract screen in the default language. */
+   * attract screen in the default language (in a browser, at /{default lang}/attract). */
   reset(): void {
     this.#stopWarning();
     this.keyboardOpen = false;
@@ -163,8 +163,7 @@ class Kiosk {
     i18n.setLang(this.defaultLang);
     search.reset();
     productView.close();
-    if (window.location.hash !== '#/attract') history.replaceState(null, '', '#/attract');
-    route.sync();
+    route.reset('attract');
     (document.activeElement as HTMLElement | null)?.blur?.();
     this.touch();
   }
