@@ -42,7 +42,14 @@ before(async () => {
   assert.ok(URL_, 'SHOWROOM_URL is set by run.mjs');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      // nginx.mjs serves the show through nginx with a self-signed certificate.
+      ...(process.env.SHOWROOM_INSECURE_TLS === '1' ? ['--ignore-certificate-errors'] : []),
+    ],
   });
 });
 after(async () => browser?.close());
