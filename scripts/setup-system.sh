@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the showroom needs to build, run and test:
 # WebKitGTK and GTK for the Tauri window, fonts that render CJK and Cyrillic, Xvfb and
-# WebKitWebDriver for the window tests, Chromium for the browser tests.
+# WebKitWebDriver for the window tests, Chromium for the browser tests, nginx and openssl for
+# the online show's tests behind a real TLS proxy (ui/e2e-browser/nginx.mjs).
 # Idempotent: when every package is present it installs nothing and prints one line.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   fonts-noto-cjk fonts-noto-core fonts-dejavu-core
   xvfb xauth webkit2gtk-driver imagemagick
   chromium
+  nginx openssl
 )
 
 missing=()
