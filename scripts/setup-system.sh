@@ -12,6 +12,7 @@ packages=(
   librsvg2-dev libxdo-dev
   fonts-noto-cjk fonts-noto-core fonts-dejavu-core
   xvfb xauth webkit2gtk-driver imagemagick
+  tidy
   chromium
   nginx openssl
 )

@@ -46,3 +46,25 @@ cli-kiosk-pin-unreadable = cannot read the PIN from standard input; nothing was 
 cli-kiosk-unlocked = the admin PIN lockout is lifted ({ $minutes } min were left); failed tries are cleared
 cli-kiosk-not-locked = the admin PIN was not locked out; failed tries are cleared
 cli-kiosk-no-pin = no admin PIN is set in { $dir }: set one with “showroom kiosk set-pin”
+
+## The online show's pages (HTML heads and text for link previews and search engines)
+page-site-name = SCO Showroom
+page-home-title = Specialty goods of the SCO countries
+page-home-description = The online show of the China–SCO Local Economic and Trade Cooperation Demonstration Zone in Qingdao: { $products } products from { $exhibitors } exhibitors, with prices and order inquiries.
+page-categories = Categories
+page-products = Products
+page-price-from = from { $price } { $currency } per { $unit }
+page-exhibitor = Exhibitor: { $name }
+page-category = Category: { $name }
+page-made-in = Made in { $place }
+page-exhibitor-description = { $name } ({ $place }) at the SCO Showroom: { $count ->
+    [one] one product
+   *[other] { $count } products
+}.
+page-category-description = { $name } at the SCO Showroom: { $count ->
+    [one] one product
+   *[other] { $count } products
+} from the SCO countries.
+page-search-title = Search
+page-not-found = Not found
+page-other-title = SCO Showroom

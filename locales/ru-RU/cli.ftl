@@ -57,3 +57,27 @@ cli-kiosk-pin-unreadable = не удалось прочитать PIN-код с�
 cli-kiosk-unlocked = блокировка PIN-кода администратора снята (оставалось { $minutes } мин); неудачные попытки сброшены
 cli-kiosk-not-locked = PIN-код администратора не был заблокирован; неудачные попытки сброшены
 cli-kiosk-no-pin = в { $dir } не задан PIN-код администратора: задайте его командой «showroom kiosk set-pin»
+
+## Страницы онлайн-выставки (заголовки HTML и текст для превью ссылок и поисковых систем)
+page-site-name = Выставка ШОС
+page-home-title = Местные товары стран ШОС
+page-home-description = Онлайн-выставка демонстрационной зоны местного торгово-экономического сотрудничества Китай — ШОС в Циндао: { $products } товаров от { $exhibitors } экспонентов, с ценами и запросами на заказ.
+page-categories = Категории
+page-products = Товары
+page-price-from = от { $price } { $currency } за { $unit }
+page-exhibitor = Экспонент: { $name }
+page-category = Категория: { $name }
+page-made-in = Произведено: { $place }
+page-exhibitor-description = { $name } ({ $place }) на выставке ШОС: { $count ->
+    [one] { $count } товар
+    [few] { $count } товара
+   *[other] { $count } товаров
+}.
+page-category-description = { $name } на выставке ШОС: { $count ->
+    [one] { $count } товар
+    [few] { $count } товара
+   *[other] { $count } товаров
+} из стран ШОС.
+page-search-title = Поиск
+page-not-found = Не найдено
+page-other-title = Выставка ШОС

@@ -37,3 +37,19 @@ cli-kiosk-pin-unreadable = 无法从标准输入读取 PIN；未做任何更改
 cli-kiosk-unlocked = 管理员 PIN 的锁定已解除（原剩余 { $minutes } 分钟）；失败次数已清除
 cli-kiosk-not-locked = 管理员 PIN 未被锁定；失败次数已清除
 cli-kiosk-no-pin = { $dir } 中未设置管理员 PIN：请用“showroom kiosk set-pin”设置
+
+## 线上展会页面（供链接预览和搜索引擎读取的 HTML 头部与文本）
+page-site-name = 上合组织展厅
+page-home-title = 上合组织国家地方特色商品
+page-home-description = 中国—上海合作组织地方经贸合作示范区（青岛）线上展会：{ $exhibitors } 家参展商的 { $products } 种商品，附价格和询价。
+page-categories = 商品类别
+page-products = 商品
+page-price-from = { $price } { $currency }/{ $unit } 起
+page-exhibitor = 参展商：{ $name }
+page-category = 类别：{ $name }
+page-made-in = 产地：{ $place }
+page-exhibitor-description = 上合组织展厅的 { $name }（{ $place }）：{ $count } 种商品。
+page-category-description = 上合组织展厅的{ $name }：来自上合组织国家的 { $count } 种商品。
+page-search-title = 搜索
+page-not-found = 未找到
+page-other-title = 上合组织展厅

@@ -405,7 +405,7 @@ fn set_pin(data_dir: &std::path::Path) -> i32 {
         eprintln!("error: could not read the PIN from stdin");
         return 2;
     }
-    if let Err(error) = std::fs::create_dir_all(data_dir) {
+    if let Err(error) = showroom_core::create_data_dir(data_dir) {
         eprintln!("error: {error}");
         return 1;
     }

@@ -57,7 +57,21 @@ fn serve_with(dir: &Path, data: &Path, platform: Option<&Running>, serve_toml: &
     .unwrap();
     let ui = dir.join("ui");
     std::fs::create_dir_all(&ui).unwrap();
-    std::fs::write(ui.join("index.html"), "<!doctype html><title>t</title>").unwrap();
+    // The shape of the built UI's index.html (vite, relative asset paths).
+    std::fs::write(
+        ui.join("index.html"),
+        "<!doctype html>\n<html lang=\"en-US\">\n  <head>\n    <meta charset=\"UTF-8\" />\n    \
+         <title>SCO Showroom</title>\n    <script type=\"module\" crossorigin \
+         src=\"./assets/app.js\"></script>\n  </head>\n  <body>\n    <div id=\"app\"></div>\n  \
+         </body>\n</html>\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(ui.join("assets")).unwrap();
+    std::fs::write(
+        ui.join("assets/app.js"),
+        "console.log('the show');\n".repeat(400),
+    )
+    .unwrap();
     let mut command = Command::new(bin);
     command
         .arg("--data-dir")
@@ -600,4 +614,261 @@ fn slow_and_idle_connections_are_closed() {
         started.elapsed() < Duration::from_secs(10),
         "the idle connection was kept"
     );
+}
+
+/// The `content` of `<meta property|name="key" content="...">` in a page, read as a
+/// link-preview bot reads it (no script run, the first match).
+fn meta(html: &str, key: &str) -> Option<String> {
+    for attr in ["property", "name"] {
+        let marker = format!("<meta {attr}=\"{key}\" content=\"");
+        if let Some(start) = html.find(&marker) {
+            let rest = &html[start + marker.len()..];
+            return rest.split('"').next().map(|v| {
+                v.replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&#39;", "'")
+            });
+        }
+    }
+    None
+}
+
+async fn text_of(url: &str) -> (u16, String) {
+    let response = reqwest::get(url).await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// HTML Tidy's verdict on a page: its errors (warnings allowed), empty when valid.
+fn tidy_errors(html: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.html");
+    std::fs::write(&path, html).unwrap();
+    let out = Command::new("tidy")
+        .args(["-q", "-errors", "--show-warnings", "no"])
+        .arg(&path)
+        .output()
+        .expect("tidy is installed by scripts/setup-system.sh");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shared_links_preview_and_every_page_is_in_the_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(
+        dir.path(),
+        &dir.path().join("data"),
+        None,
+        "public_url = \"https://show.example.cn/\"\n",
+    );
+    let base = &server.url;
+    let (_, found) = get(&format!("{base}api/search?query=&lang=en&limit=1000")).await;
+    let hits = found["hits"].as_array().unwrap();
+    let priced = hits
+        .iter()
+        .find(|h| h["has_image"] == true && !h["price"].is_null())
+        .unwrap();
+    let id = priced["id"].as_str().unwrap();
+    for (lang, words) in [("zh", "起"), ("ru", "от "), ("en", "from ")] {
+        let (status, html) = text_of(&format!("{base}{lang}/products/{id}")).await;
+        assert_eq!(status, 200);
+        let name = priced["name"][lang].as_str().unwrap();
+        assert_eq!(meta(&html, "og:title").as_deref(), Some(name), "{lang}");
+        assert!(html.contains(&format!("<title>{name} · ")), "{lang}");
+        let description = meta(&html, "og:description").unwrap();
+        assert!(description.contains(words), "{lang}: {description}");
+        assert_eq!(
+            meta(&html, "product:price:currency").as_deref(),
+            Some("CNY")
+        );
+        let image = meta(&html, "og:image").unwrap();
+        assert_eq!(
+            image,
+            format!("https://show.example.cn/media/product/{id}/0/detail")
+        );
+        assert_eq!(
+            meta(&html, "twitter:card").as_deref(),
+            Some("summary_large_image")
+        );
+        let canonical = format!(
+            "<link rel=\"canonical\" href=\"https://show.example.cn/{lang}/products/{id}\">"
+        );
+        assert!(html.contains(&canonical), "{lang}");
+        for alt in ["zh-CN", "ru-RU", "en-US", "x-default"] {
+            assert!(
+                html.contains(&format!("hreflang=\"{alt}\"")),
+                "{lang} {alt}"
+            );
+        }
+        // The text is in the page for readers without JavaScript, the assets load from
+        // the root, and the page is valid HTML.
+        assert!(html.contains("<main id=\"prerender\" lang=\""));
+        assert!(html.contains("src=\"/assets/app.js\""));
+        assert_eq!(tidy_errors(&html), "", "{lang}");
+        // The picture a preview shows is there.
+        let picture = reqwest::get(image.replace("https://show.example.cn/", base))
+            .await
+            .unwrap();
+        assert_eq!(picture.status().as_u16(), 200);
+        assert_eq!(picture.headers()["content-type"], "image/jpeg");
+    }
+    let (_, product) = get(&format!("{base}api/products/{id}")).await;
+    let exhibitor = product["exhibitor"]["id"].as_str().unwrap();
+    let category = product["category"]["id"].as_str().unwrap();
+    // A crawler finds its way from the home page to every product.
+    for (path, link) in [
+        (
+            format!("ru/exhibitors/{exhibitor}"),
+            format!("/ru/products/{id}\""),
+        ),
+        (
+            format!("zh/categories/{category}"),
+            format!("/zh/products/{id}\""),
+        ),
+        (
+            "en/".to_string(),
+            format!("/en/categories/{}\"", category.split('/').next().unwrap()),
+        ),
+    ] {
+        let (status, html) = text_of(&format!("{base}{path}")).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(&link), "{path} links {link}");
+        assert_eq!(tidy_errors(&html), "", "{path}");
+    }
+    // Unknown pages say so, and private screens are never indexed.
+    let (status, html) = text_of(&format!("{base}en/products/no-such-product")).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("noindex"));
+    let (status, html) = text_of(&format!(
+        "{base}ru/inquiries/00000000-0000-4000-8000-000000000000"
+    ))
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("noindex") && !html.contains("00000000-0000"));
+    let root = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(base.as_str())
+        .header("Accept-Language", "ru-RU,ru;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(root.status().as_u16(), 302);
+    assert_eq!(root.headers()["location"], "/ru/");
+
+    // Every product, exhibitor and category page of every language, with its alternates.
+    let (_, info) = get(&format!("{base}api/catalog")).await;
+    let pages = 1
+        + info["products"].as_u64().unwrap()
+        + info["exhibitors"].as_u64().unwrap()
+        + info["categories"].as_u64().unwrap();
+    let (status, index) = text_of(&format!("{base}sitemap.xml")).await;
+    assert_eq!(status, 200);
+    let mut urls = 0;
+    let mut products_seen = std::collections::HashSet::new();
+    for loc in index.split("<loc>").skip(1) {
+        let loc = loc.split("</loc>").next().unwrap();
+        let local = loc.replace("https://show.example.cn/", base);
+        let (status, map) = text_of(&local).await;
+        assert_eq!(status, 200, "{loc}");
+        for url in map.split("<url>").skip(1) {
+            urls += 1;
+            assert_eq!(
+                url.matches("<xhtml:link rel=\"alternate\"").count(),
+                4,
+                "{url}"
+            );
+            if let Some(p) = url.split("/products/").nth(1) {
+                products_seen.insert(p.split('<').next().unwrap().to_string());
+            }
+        }
+    }
+    assert_eq!(urls as u64, 3 * pages);
+    for hit in hits {
+        assert!(products_seen.contains(hit["id"].as_str().unwrap()));
+    }
+    let (_, robots) = text_of(&format!("{base}robots.txt")).await;
+    assert!(robots.contains("Sitemap: https://show.example.cn/sitemap.xml"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn light_on_slow_links_compressed_and_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), None);
+    let base = &server.url;
+    let client = reqwest::Client::builder()
+        .no_brotli()
+        .no_gzip()
+        .build()
+        .unwrap();
+    // The UI's files: brotli when accepted, gzip otherwise, kept for a year by content.
+    let raw = client
+        .get(format!("{base}assets/app.js"))
+        .send()
+        .await
+        .unwrap();
+    let etag = raw.headers()["etag"].to_str().unwrap().to_string();
+    assert!(
+        raw.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let raw_len = raw.bytes().await.unwrap().len();
+    for (accept, encoding) in [("br, gzip", "br"), ("gzip", "gzip")] {
+        let packed = client
+            .get(format!("{base}assets/app.js"))
+            .header("Accept-Encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(packed.headers()["content-encoding"], encoding);
+        assert!(packed.bytes().await.unwrap().len() * 10 < raw_len);
+    }
+    let again = client
+        .get(format!("{base}assets/app.js"))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    // Answers about the catalog: compressed, and 304 when the browser has them.
+    let url = format!("{base}api/search?query=&lang=ru&limit=48");
+    let first = client
+        .get(&url)
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.headers()["content-encoding"], "br");
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let packed = first.bytes().await.unwrap().len();
+    let plain = client
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .len();
+    assert!(packed * 3 < plain, "{packed} of {plain}");
+    let again = client
+        .get(&url)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // Another question is another answer.
+    let other = client
+        .get(format!("{base}api/search?query=tea&lang=ru&limit=48"))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status().as_u16(), 200);
 }

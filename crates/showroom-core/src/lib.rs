@@ -82,6 +82,14 @@ pub struct Verification {
     pub indexed: u64,
 }
 
+/// Every page the online show has, by id.
+#[derive(Clone, Debug, Default)]
+pub struct PageIds {
+    pub products: Vec<String>,
+    pub exhibitors: Vec<String>,
+    pub categories: Vec<String>,
+}
+
 #[derive(Clone)]
 pub struct Showroom {
     inner: Arc<Inner>,
@@ -508,6 +516,41 @@ impl Showroom {
     pub fn sync_age_secs(&self) -> Option<u64> {
         let at = self.inner.last_sync.load(Ordering::Relaxed);
         (at > 0).then(|| (time::OffsetDateTime::now_utc().unix_timestamp() - at).max(0) as u64)
+    }
+
+    /// The ids of every product, exhibitor and category, in catalog order (the online
+    /// show's pages, for its sitemap).
+    pub async fn page_ids(&self) -> Result<PageIds> {
+        use store::IdTable;
+        let store = &self.inner.store;
+        Ok(PageIds {
+            products: store.ids(IdTable::Product).await?,
+            exhibitors: store.ids(IdTable::Exhibitor).await?,
+            categories: store.ids(IdTable::Category).await?,
+        })
+    }
+
+    /// A name that changes whenever the current catalog does (its index folder): what a
+    /// cached answer about the catalog is valid for. `None` before any catalog.
+    pub fn catalog_stamp(&self) -> Option<String> {
+        self.inner.index.load().as_ref().and_then(|index| {
+            index
+                .dir()
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+    }
+
+    /// A category by id.
+    pub async fn category(&self, id: &str) -> Result<model::Category> {
+        self.inner
+            .store
+            .category(id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                kind: "category",
+                id: id.to_string(),
+            })
     }
 
     /// Whether a catalog and its index are loaded (searches can be answered).

@@ -38,6 +38,14 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| Error::Internal(format!("stored JSON: {e}")))
 }
 
+/// The tables whose ids are pages of the online show.
+#[derive(Clone, Copy, Debug)]
+pub enum IdTable {
+    Product,
+    Exhibitor,
+    Category,
+}
+
 impl Store {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     ///
@@ -281,6 +289,17 @@ impl Store {
 
     pub async fn categories(&self) -> Result<Vec<Category>> {
         self.load_table("category").await
+    }
+
+    /// The ids of one table (`product`, `exhibitor` or `category`) in catalog order.
+    pub async fn ids(&self, table: IdTable) -> Result<Vec<String>> {
+        let sql = match table {
+            IdTable::Product => "SELECT id FROM product ORDER BY position",
+            IdTable::Exhibitor => "SELECT id FROM exhibitor ORDER BY position",
+            IdTable::Category => "SELECT id FROM category ORDER BY position",
+        };
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| r.get::<String, _>("id")).collect())
     }
 
     pub async fn product(&self, id: &str) -> Result<Option<Product>> {

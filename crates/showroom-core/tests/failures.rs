@@ -386,8 +386,7 @@ fn a_broken_settings_file_never_echoes_its_token() {
         fs::write(dir.path().join("showroom.toml"), text).unwrap();
         let mut errors = vec![
             TradeSettings::load(dir.path(), &defaults, &|_| None)
-                .err()
-                .expect("the trade settings are refused")
+                .expect_err("the trade settings are refused")
                 .to_string(),
         ];
         // The other readers of the same file see the syntax errors (they ignore the

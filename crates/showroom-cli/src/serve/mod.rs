@@ -13,8 +13,10 @@
 //! `ui/dist` next to the sources this binary was built from), so a rebuilt UI needs no
 //! rebuilt binary; files are looked up by name inside that folder only.
 
+mod assets;
 mod conn;
 mod guard;
+mod pages;
 mod peers;
 pub mod settings;
 
@@ -67,6 +69,9 @@ pub struct ServeArgs {
     ui: PathBuf,
 }
 
+/// The pages' ids and the catalog stamp they were read for.
+type StampedIds = (String, Arc<showroom_core::PageIds>);
+
 #[derive(Clone)]
 struct App {
     api: Api,
@@ -75,6 +80,10 @@ struct App {
     budgets: Arc<Budgets>,
     peers: Option<Peers>,
     metrics: PrometheusHandle,
+    /// The UI's files, read and compressed once.
+    assets: Arc<assets::Assets>,
+    /// Every page's id, for the sitemaps, kept per catalog (by its stamp).
+    page_ids: Arc<std::sync::Mutex<Option<StampedIds>>>,
 }
 
 pub async fn serve(
@@ -146,6 +155,8 @@ pub async fn serve(
         settings: settings.clone(),
         budgets: budgets.clone(),
         metrics,
+        assets: Arc::default(),
+        page_ids: Arc::default(),
     };
     let guard = Arc::new(Guard {
         settings: settings.clone(),
@@ -222,7 +233,14 @@ fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(sitemap_index))
+        .route("/sitemaps/{lang}/{file}", get(sitemap))
         .fallback(get(static_file))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            catalog_etag,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(
             tower_http::compression::CompressionLayer::new()
@@ -233,8 +251,8 @@ fn router(app: App) -> Router {
         .with_state(app)
 }
 
-/// Only JSON replies are compressed on the fly (the UI's files and thumbnails are not:
-/// thumbnails are JPEG already).
+/// JSON, pages and sitemaps are compressed on the fly; the UI's files come compressed
+/// already (assets.rs) and thumbnails are JPEG.
 #[derive(Clone, Copy)]
 struct JsonOnly;
 
@@ -243,11 +261,16 @@ impl tower_http::compression::predicate::Predicate for JsonOnly {
     where
         B: axum::body::HttpBody,
     {
-        response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"))
+        !response.headers().contains_key(header::CONTENT_ENCODING)
+            && response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    v.starts_with("application/json")
+                        || v.starts_with("text/html")
+                        || v.starts_with("application/xml")
+                })
             && axum::body::HttpBody::size_hint(response.body())
                 .exact()
                 .is_none_or(|n| n >= 512)
@@ -706,24 +729,147 @@ async fn media(
     }
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js" | "mjs") => "text/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("woff2") => "font/woff2",
-        Some("json") => "application/json",
-        Some("ico") => "image/x-icon",
-        _ => "application/octet-stream",
+/// `If-None-Match` / `ETag` for what depends only on the catalog: a browser that has the
+/// answer for this catalog gets 304 and no body. Answers carry `no-cache` (always asked
+/// again, cheaply); thumbnails are kept a day.
+async fn catalog_etag(
+    State(app): State<App>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let cacheable = request.method() == axum::http::Method::GET
+        && [
+            "/api/catalog",
+            "/api/search",
+            "/api/products/",
+            "/api/showcase",
+            "/api/exhibitors/",
+            "/api/hall",
+            "/media/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let Some(stamp) = cacheable
+        .then(|| app.api.showroom().catalog_stamp())
+        .flatten()
+    else {
+        return next.run(request).await;
+    };
+    use sha2::Digest;
+    let digest = sha2::Sha256::new()
+        .chain_update(stamp.as_bytes())
+        .chain_update(request.uri().to_string().as_bytes())
+        .chain_update(
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .map(|v| v.as_bytes())
+                .unwrap_or_default(),
+        )
+        .finalize();
+    let etag = format!("\"{}\"", &hex::encode(digest)[..32]);
+    let media = path.starts_with("/media/");
+    let cache_control = if media {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    if assets::not_modified(request.headers(), &etag) {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, cache_control.to_string()),
+            ],
+        )
+            .into_response();
+    }
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::OK
+        && let Ok(value) = HeaderValue::from_str(&etag)
+    {
+        response.headers_mut().insert(header::ETAG, value);
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
+    }
+    response
+}
+
+async fn robots(State(app): State<App>, headers: HeaderMap) -> Response {
+    pages::robots(&pages::base(&app, &headers))
+}
+
+/// Every page's id for the current catalog, read once per catalog.
+async fn page_ids(app: &App) -> Result<Arc<showroom_core::PageIds>, Failure> {
+    let stamp = app.api.showroom().catalog_stamp().unwrap_or_default();
+    if let Ok(cached) = app.page_ids.lock()
+        && let Some((at, ids)) = cached.as_ref()
+        && *at == stamp
+    {
+        return Ok(ids.clone());
+    }
+    let ids = Arc::new(
+        app.api
+            .showroom()
+            .page_ids()
+            .await
+            .map_err(|e| Failure(ApiError::new(&e, Lang::En)))?,
+    );
+    if let Ok(mut cached) = app.page_ids.lock() {
+        *cached = Some((stamp, ids.clone()));
+    }
+    Ok(ids)
+}
+
+async fn sitemap_index(State(app): State<App>, headers: HeaderMap) -> Response {
+    match page_ids(&app).await {
+        Ok(ids) => pages::sitemap_index(&pages::base(&app, &headers), &ids),
+        Err(failure) => failure.into_response(),
     }
 }
 
-/// A file of the built UI by its URL path; only plain names inside the folder, never
-/// `..`; anything unknown that is not under /api/ gets index.html (the UI routes by hash).
-async fn static_file(State(app): State<App>, uri: Uri) -> Response {
-    let relative = uri.path().trim_start_matches('/');
+async fn sitemap(
+    State(app): State<App>,
+    headers: HeaderMap,
+    UrlPath((lang, file)): UrlPath<(String, String)>,
+) -> Response {
+    let lang = match lang.as_str() {
+        "zh" => Lang::Zh,
+        "ru" => Lang::Ru,
+        "en" => Lang::En,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let Some(chunk) = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse::<usize>().ok())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let ids = match page_ids(&app).await {
+        Ok(ids) => ids,
+        Err(failure) => return failure.into_response(),
+    };
+    pages::sitemap(&pages::base(&app, &headers), &ids, lang, chunk)
+        .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())
+}
+
+/// The UI's index.html, the template of every page.
+fn template(app: &App) -> Option<String> {
+    let asset = app.assets.get(&app.ui.join("index.html"))?;
+    String::from_utf8(asset.raw.clone()).ok()
+}
+
+/// Everything else: `/` to a language, a page of the show (`/{lang}/...`), a file of the
+/// built UI (only plain names inside its folder, never `..`), or the not-found page.
+async fn static_file(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Response {
+    let path = uri.path();
+    if path == "/" {
+        return pages::root_redirect(&headers, uri.query());
+    }
+    let relative = path.trim_start_matches('/');
     if relative.starts_with("api/") || relative.starts_with("media/") {
         return Failure(ApiError::new(
             &Error::NotFound {
@@ -734,46 +880,39 @@ async fn static_file(State(app): State<App>, uri: Uri) -> Response {
         ))
         .into_response();
     }
-    let wanted = Path::new(relative);
-    let safe = wanted
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
-    let mut path = if safe && !relative.is_empty() {
-        app.ui.join(wanted)
-    } else {
-        app.ui.join("index.html")
-    };
-    if !path.is_file() {
-        path = app.ui.join("index.html");
+    if let Some((lang, page)) = pages::parse(path) {
+        return match template(&app) {
+            Some(html) => pages::page(&app, &headers, lang, &page, &html).await,
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
     }
-    let immutable = relative.starts_with("assets/");
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(content_type(&path)),
-                ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static(if immutable {
-                        "max-age=31536000, immutable"
-                    } else {
-                        "no-cache"
-                    }),
-                ),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(CSP),
-                ),
-                (
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    let wanted = Path::new(relative);
+    let safe = !relative.is_empty()
+        && wanted
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if safe
+        && relative != "index.html"
+        && let Some(asset) = app.assets.get(&app.ui.join(wanted))
+    {
+        let cache = if relative.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        return assets::respond(&asset, &headers, cache, CSP);
+    }
+    match template(&app) {
+        Some(html) => {
+            pages::page(
+                &app,
+                &headers,
+                pages::preferred(&headers),
+                &pages::Page::Missing,
+                &html,
+            )
+            .await
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -9,8 +9,8 @@
 //! trusted_proxies = ["127.0.0.1", "::1"]   # X-Forwarded-For / Forwarded believed from these only
 //! node = "a"                               # this replica's name (SHOWROOM_NODE)
 //! peers = ["http://10.0.0.12:8080/"]       # the other replicas (SHOWROOM_PEERS)
-//! requests_per_second = 20                 # per client, every request
-//! burst = 120
+//! requests_per_second = 50                 # per client, every request (thumbnails too)
+//! burst = 300
 //! inquiries_per_hour = 10                  # per client, inquiries stored
 //! inquiry_burst = 5
 //! max_undelivered = 1000                   # inquiries waiting to leave; more: 503
@@ -237,8 +237,8 @@ impl ServeSettings {
                 .or(s.node)
                 .unwrap_or_else(|| "serve".into()),
             peers,
-            requests_per_second: s.requests_per_second.unwrap_or(20).max(1),
-            burst: s.burst.unwrap_or(120).max(1),
+            requests_per_second: s.requests_per_second.unwrap_or(50).max(1),
+            burst: s.burst.unwrap_or(300).max(1),
             inquiries_per_hour: s.inquiries_per_hour.unwrap_or(10).max(1),
             inquiry_burst: s.inquiry_burst.unwrap_or(5).max(1),
             max_undelivered: s.max_undelivered.unwrap_or(1000).max(1),

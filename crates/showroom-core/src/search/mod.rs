@@ -10,7 +10,7 @@
 pub mod analysis;
 pub mod concepts;
 mod highlight;
-mod places;
+pub mod places;
 mod tally;
 pub mod translit;
 
