@@ -396,14 +396,15 @@ function tally(replies) {
 
 test('a flood of requests from one client is refused with 429, others are still served', async () => {
   const from = client();
-  const replies = await flood(400, 24, () => via('/api/search?query=honey&lang=en&limit=4', { from }));
+  const replies = await flood(1000, 24, () => via('/api/search?query=honey&lang=en&limit=4', { from }));
   const by = tally(replies);
   console.log(`flood: ${JSON.stringify(by)}`);
   assert.deepEqual(Object.keys(by).filter((s) => s !== '200' && s !== '429'), [], `only 200 and 429: ${JSON.stringify(by)}`);
   assert.ok(by[429] > 0, 'some were refused');
   assert.ok(by[200] >= 100, 'the burst was served');
-  for (const r of replies.filter((r) => r.status === 429 && /json/.test(r.headers['content-type'] ?? ''))) {
-    assert.ok(Number(r.headers['retry-after']) >= 1, 'a replica says when to come back');
+  for (const r of replies.filter((r) => r.status === 429)) {
+    assert.match(r.headers['content-type'] ?? '', /json/, 'a refusal the UI can read');
+    assert.ok(Number(r.headers['retry-after']) >= 1, 'it says when to come back');
   }
   // Another client is not refused meanwhile.
   assert.equal((await via('/api/search?query=tea&lang=en&limit=4', { from: client() })).status, 200);
@@ -420,11 +421,11 @@ test('a forged X-Forwarded-For buys no fresh budget: nginx puts the real address
       'X-Real-IP': `192.0.2.${n % 250}`,
     };
   };
-  const replies = await flood(400, 24, () => via('/api/search?query=tea&lang=en&limit=4', { from, headers: forged() }));
+  const replies = await flood(1000, 24, () => via('/api/search?query=tea&lang=en&limit=4', { from, headers: forged() }));
   const by = tally(replies);
   console.log(`forged X-Forwarded-For flood: ${JSON.stringify(by)}`);
   assert.ok(by[429] > 0, `forged addresses were refused like the real one: ${JSON.stringify(by)}`);
-  assert.ok((by[200] ?? 0) <= 250, `no fresh budget per forged address (${by[200]} served)`);
+  assert.ok((by[200] ?? 0) <= 700, `no fresh budget per forged address (${by[200]} served)`);
   // Inquiries: one address, a forged one per request; refused after a handful.
   const posts = [];
   const forgedFrom = client();

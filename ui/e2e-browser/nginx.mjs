@@ -505,6 +505,8 @@ async function main() {
           // Chromium takes the self-signed certificate; Node's fetch trusts it as a CA.
           SHOWROOM_INSECURE_TLS: '1',
           NODE_EXTRA_CA_CERTS: stack.cert,
+          SHOWROOM_REPLICA_URLS: stack.replicas.map((r) => r.url).join(','),
+          SHOWROOM_OPERATOR_TOKEN: OPERATOR,
         });
         if (code !== 0) {
           console.error(`--- nginx error.log ---\n${stack.log('nginx').slice(-4000)}`);

@@ -16,6 +16,7 @@ if (!existsSync(bin)) throw new Error(`${bin} is missing: cargo build -p showroo
 const platformBin = process.env.SHOWROOM_PLATFORM_BIN ?? join(root, 'target/debug/showroom-platform');
 if (!existsSync(platformBin)) throw new Error(`${platformBin} is missing: cargo build -p showroom-platform`);
 const TOKEN = 'e2e-token';
+const OPERATOR = 'e2e-operator-token-0123456789';
 
 /** The first http:// address a child prints on stdout. */
 function addressOf(child, what) {
@@ -38,8 +39,9 @@ let code = 1;
 try {
   const imported = spawnSync(bin, ['--data-dir', data, 'import', join(root, 'catalog')], { stdio: 'inherit' });
   if (imported.status !== 0) throw new Error('import failed');
-  // The kiosk's own booth, so the hall map shows "you are here".
-  writeFileSync(join(data, 'showroom.toml'), 'kiosk_booth = "A1-03"\n');
+  // The kiosk's own booth, so the hall map shows "you are here"; the operator's token lets
+  // the tests count what the outbox holds.
+  writeFileSync(join(data, 'showroom.toml'), `kiosk_booth = "A1-03"\n[serve]\noperator_token = "${OPERATOR}"\n`);
   platform = spawn(platformBin, [
     '--bind',
     '127.0.0.1:0',
@@ -72,7 +74,14 @@ try {
   if (process.argv.length <= 2) args.push(join(import.meta.dirname, 'showroom.test.mjs'));
   const run = spawnSync(process.execPath, args, {
     stdio: 'inherit',
-    env: { ...process.env, SHOWROOM_URL: url, SHOWROOM_ROOT: root, SHOWROOM_PLATFORM_URL: platformUrl, SHOWROOM_PLATFORM_TOKEN: TOKEN },
+    env: {
+      ...process.env,
+      SHOWROOM_URL: url,
+      SHOWROOM_ROOT: root,
+      SHOWROOM_PLATFORM_URL: platformUrl,
+      SHOWROOM_PLATFORM_TOKEN: TOKEN,
+      SHOWROOM_OPERATOR_TOKEN: OPERATOR,
+    },
   });
   code = run.status ?? 1;
 } finally {

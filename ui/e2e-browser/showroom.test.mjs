@@ -137,7 +137,7 @@ test('every screen in every language and size, accessible and translated', async
       await page.goto(`${URL_}?lang=${lang}#/product/${product.id}`);
       await check('product', '[data-testid="product-qr"] path');
       const qrUrl = await page.getAttribute('[data-testid="product-qr"]', 'data-url');
-      assert.equal(qrUrl, `${new URL(URL_).origin}/#/product/${product.id}`);
+      assert.equal(qrUrl, `${new URL(URL_).origin}/${lang}/products/${product.id}`);
       await page.click('[data-testid="shortlist-toggle"]');
       assert.equal((await page.textContent('[data-testid="shortlist-toggle"]')).trim(), msg['shortlist-remove']);
 
@@ -428,9 +428,18 @@ async function fieldError(page, field) {
   return (await el.textContent()).trim();
 }
 
+/** Every inquiry stored by every replica, as their operator sees them (each on its own port). */
 async function allInquiries() {
-  // serve listens on loopback, so the whole outbox may be listed.
-  return api('/api/inquiries');
+  const replicas = (process.env.SHOWROOM_REPLICA_URLS ?? URL_).split(',');
+  const all = [];
+  for (const base of replicas) {
+    const r = await fetch(new URL('/api/inquiries', base), {
+      headers: { Authorization: `Bearer ${process.env.SHOWROOM_OPERATOR_TOKEN}` },
+    });
+    assert.equal(r.status, 200, `the outbox of ${base}`);
+    all.push(...(await r.json()));
+  }
+  return all;
 }
 
 test('the inquiry form: localised field errors, nothing queued; a valid send, its receipt, and "received" in the history', async () => {
