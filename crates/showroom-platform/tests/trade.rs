@@ -521,6 +521,56 @@ async fn statuses_are_polled() {
     running.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failed_status_poll_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let platform = Platform::new(client_config(&running)).unwrap();
+    let lost = submit(&showroom, "poll-lost", SourceKind::Desktop).await;
+    drain(&showroom, &platform, Duration::from_secs(5)).await;
+    let kept = submit(&showroom, "poll-kept", SourceKind::Desktop).await;
+    drain(&showroom, &platform, Duration::from_secs(5)).await;
+    // The first one names an id the platform does not know (404 on its poll).
+    let db = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("data/showroom.db")),
+        )
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET platform_id = 'INQ-0000-404404' WHERE client_ref = ?")
+        .bind(&lost)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let id = showroom
+        .outbox_entry(&kept)
+        .await
+        .unwrap()
+        .platform_id
+        .unwrap();
+    admin_json(
+        &running,
+        "PUT",
+        &format!("admin/inquiries/{id}/status"),
+        Some(json!({"status": "forwarded"})),
+    )
+    .await;
+    let changed = showroom
+        .poll_statuses(&platform, OffsetDateTime::now_utc())
+        .await
+        .expect("a failed poll of one inquiry is logged, not returned");
+    assert_eq!(changed, 1);
+    let entry = showroom.outbox_entry(&kept).await.unwrap();
+    assert_eq!(entry.platform_status.as_deref(), Some("forwarded"));
+    let entry = showroom.outbox_entry(&lost).await.unwrap();
+    assert_eq!(entry.platform_status.as_deref(), Some("received"));
+    showroom.close().await;
+    running.stop().await;
+}
+
 fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {

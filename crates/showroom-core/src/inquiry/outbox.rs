@@ -448,7 +448,14 @@ pub(crate) async fn poll_statuses(
     let mut changed = 0;
     for row in rows {
         let id: String = row.get("platform_id");
-        let status = platform.inquiry_status(&id).await?;
+        // One unanswered question must not stop the others: it is asked again next time.
+        let status = match platform.inquiry_status(&id).await {
+            Ok(status) => status,
+            Err(error) => {
+                tracing::warn!(%error, "status poll of one inquiry failed");
+                continue;
+            }
+        };
         let note = status
             .note
             .as_ref()
