@@ -3,6 +3,8 @@
 //! device's Bearer token and a User-Agent. Neither the token nor any body is ever logged.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -44,7 +46,9 @@ impl RetryPolicy {
 }
 
 /// How long personal data stays on the device after the platform has acknowledged the
-/// inquiry (or refused it for good).
+/// inquiry. An inquiry the platform refused is not acknowledged: it is kept for
+/// `PlatformConfig::refused_retention` instead, and one it holds back (401/403, 422) is
+/// kept until it is delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retention {
     /// Deleted this long after the acknowledgement; a kiosk uses `Duration::ZERO`.
@@ -66,9 +70,15 @@ pub struct PlatformConfig {
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub retention: Retention,
+    /// How long an inquiry the platform refused for good (400, 409, 413) keeps its
+    /// personal data for the operator to see, when `retention` deletes at all.
+    pub refused_retention: Duration,
     /// How many inquiries are sent at the same time.
     pub concurrency: usize,
 }
+
+/// 30 days: how long a refused inquiry stays by default.
+pub const REFUSED_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 impl fmt::Debug for PlatformConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,6 +103,7 @@ impl PlatformConfig {
             user_agent: format!("sco-showroom/{}", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
             retention: Retention::Keep,
+            refused_retention: REFUSED_RETENTION,
             concurrency: 4,
         }
     }
@@ -103,6 +114,8 @@ pub struct Platform {
     http: reqwest::Client,
     base: Url,
     config: PlatformConfig,
+    /// Set once this client (this token) has tried an inquiry held for a refused token.
+    probed: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for Platform {
@@ -124,8 +137,16 @@ pub struct Health {
 pub(crate) enum PostOutcome {
     /// 201 or 200 (a replay): the platform holds the inquiry.
     Accepted(Receipt),
-    /// 400, 401, 409, 413 or 422: trying again cannot help.
+    /// 400, 409 or 413: the inquiry itself is wrong; trying again cannot help.
     Refused { status: u16, detail: String },
+    /// 401/403 (the device's token) or 422 (a product the platform's catalog lacks): not
+    /// the inquiry's fault. It is kept and tried again at the longest back-off, and at
+    /// once when a fixed token or a catalog sync may have cured it.
+    Held {
+        status: u16,
+        detail: String,
+        retry_after: Option<Duration>,
+    },
     /// Anything else (5xx, 429, a timeout, a reset): the outcome is unknown; try again,
     /// not before `retry_after` when the platform said so.
     Retry {
@@ -213,11 +234,23 @@ impl Platform {
             .timeout(config.timeout)
             .build()
             .map_err(|e| Error::Internal(format!("http client: {}", describe(&e))))?;
-        Ok(Platform { http, base, config })
+        Ok(Platform {
+            http,
+            base,
+            config,
+            probed: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     pub fn config(&self) -> &PlatformConfig {
         &self.config
+    }
+
+    /// True the first time it is asked on this client: its token has not been tried on
+    /// the inquiries held for a refused token yet (a fixed token comes with a new client,
+    /// i.e. a restart with the new settings).
+    pub(crate) fn first_probe(&self) -> bool {
+        !self.probed.swap(true, Ordering::Relaxed)
     }
 
     fn url(&self, path: &str) -> Result<Url> {
@@ -299,14 +332,19 @@ impl Platform {
                     retry_after,
                 },
             },
-            StatusCode::BAD_REQUEST
-            | StatusCode::UNAUTHORIZED
-            | StatusCode::CONFLICT
-            | StatusCode::PAYLOAD_TOO_LARGE
-            | StatusCode::UNPROCESSABLE_ENTITY => PostOutcome::Refused {
-                status: status.as_u16(),
-                detail: problem_summary(status, &bytes),
-            },
+            StatusCode::BAD_REQUEST | StatusCode::CONFLICT | StatusCode::PAYLOAD_TOO_LARGE => {
+                PostOutcome::Refused {
+                    status: status.as_u16(),
+                    detail: problem_summary(status, &bytes),
+                }
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY => {
+                PostOutcome::Held {
+                    status: status.as_u16(),
+                    detail: problem_summary(status, &bytes),
+                    retry_after,
+                }
+            }
             _ => PostOutcome::Retry {
                 detail: format!("HTTP {}", status.as_u16()),
                 retry_after,

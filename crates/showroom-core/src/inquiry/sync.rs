@@ -317,6 +317,13 @@ pub(crate) async fn sync(showroom: &Showroom, platform: &Platform) -> Result<Syn
     .bind(super::rfc3339(time::OffsetDateTime::now_utc()))
     .execute(&pool)
     .await?;
+    // Inquiries the platform held back for a product its catalog lacked may go now.
+    super::outbox::release_held(
+        &pool,
+        super::FailureReason::UnknownProduct,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await?;
 
     // Cached images no product names any more are dropped.
     if let Ok(entries) = fs::read_dir(&cache) {
