@@ -39,6 +39,10 @@ pub enum Error {
     /// The trade platform could not be reached or answered unexpectedly.
     #[error("trade platform: {0}")]
     Platform(String),
+    /// The configured platform address is not allowed: plain `http://` to another
+    /// computer (only `https://` is, and `http://` on loopback).
+    #[error("trade platform url {url:?}: only https:// (or http:// on loopback)")]
+    PlatformUrl { url: String },
 }
 
 /// What a consumer (the UI, the CLI's exit path) may branch on.
@@ -97,7 +101,7 @@ impl Error {
         match self {
             Error::InvalidBundle(_) => ErrorCode::InvalidBundle,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::BadRequest(_) | Error::PlatformUrl { .. } => ErrorCode::BadRequest,
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
@@ -134,6 +138,7 @@ impl Error {
             Error::Index(_) => tr(lang, "error-search", &[]),
             Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
+            Error::PlatformUrl { url } => tr(lang, "error-platform-url", &[s("url", url.as_str())]),
         }
     }
 }

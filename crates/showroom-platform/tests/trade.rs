@@ -1068,3 +1068,115 @@ async fn sync_full_then_not_modified_then_delta() {
     showroom.close().await;
     running.stop().await;
 }
+
+/// A loopback server that answers every request with `307` to `location`: a proxy or a
+/// misconfigured front that would send a buyer's data elsewhere. Runs on its own thread
+/// until the test's process ends.
+fn redirector(location: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            // The whole request (headers and body), so that closing sends no reset.
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 16 * 1024];
+            loop {
+                let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_never_followed_with_a_buyers_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let url = redirector(format!("{}v1/inquiries", running.url()));
+    let mut config = client_config(&running);
+    config.url = url;
+    let platform = Platform::new(config).unwrap();
+    let client_ref = submit(&showroom, "redirected", SourceKind::Desktop).await;
+    let report = showroom
+        .deliver_due(&platform, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((report.attempted, report.retrying), (1, 1));
+    let entry = showroom.outbox_entry(&client_ref).await.unwrap();
+    assert_eq!(entry.state, OutboxState::Queued);
+    assert!(
+        entry.last_error.as_deref().unwrap().starts_with("HTTP 307"),
+        "{entry:?}"
+    );
+    let stats = admin_json(&running, "GET", "admin/stats", None).await;
+    assert_eq!(
+        stats["posts"], 0,
+        "the body went to the redirect's target: {stats}"
+    );
+    // The catalog is not fetched through a redirect either.
+    assert!(showroom.sync_catalog(&platform).await.is_err());
+    showroom.close().await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_and_image_answers_past_their_cap_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let mut small_catalog = client_config(&running);
+    small_catalog.max_catalog_bytes = 64 * 1024;
+    let error = showroom
+        .sync_catalog(&Platform::new(small_catalog).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 65536 bytes"),
+        "{error}"
+    );
+    let mut small_images = client_config(&running);
+    small_images.max_media_bytes = 4 * 1024;
+    let error = showroom
+        .sync_catalog(&Platform::new(small_images).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 4096 bytes"),
+        "{error}"
+    );
+    assert!(
+        showroom.catalog_info().await.is_err(),
+        "nothing was imported"
+    );
+    // Within the default caps it is taken.
+    let report = showroom
+        .sync_catalog(&Platform::new(client_config(&running)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.import.unwrap().products, 165);
+    showroom.close().await;
+    running.stop().await;
+}

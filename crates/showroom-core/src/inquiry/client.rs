@@ -75,7 +75,18 @@ pub struct PlatformConfig {
     pub refused_retention: Duration,
     /// How many inquiries are sent at the same time.
     pub concurrency: usize,
+    /// Caps on what is read from the platform (`MAX_CATALOG_BYTES`, `MAX_MEDIA_BYTES`).
+    pub max_catalog_bytes: u64,
+    pub max_media_bytes: u64,
 }
+
+/// The largest catalog answer read (the NDJSON of `GET /v1/catalog`); a longer one is
+/// refused before it fills the memory.
+pub const MAX_CATALOG_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest image read from `GET /v1/media/{sha256}`.
+pub const MAX_MEDIA_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest receipt, status or health answer read.
+const MAX_REPLY_BYTES: u64 = 1024 * 1024;
 
 /// 30 days: how long a refused inquiry stays by default.
 pub const REFUSED_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -105,6 +116,8 @@ impl PlatformConfig {
             retention: Retention::Keep,
             refused_retention: REFUSED_RETENTION,
             concurrency: 4,
+            max_catalog_bytes: MAX_CATALOG_BYTES,
+            max_media_bytes: MAX_MEDIA_BYTES,
         }
     }
 }
@@ -212,10 +225,54 @@ fn describe(error: &reqwest::Error) -> String {
     }
 }
 
+/// Whether `url` names this computer: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Reads a body, refusing it as soon as it is longer than `cap` (the Content-Length is
+/// looked at first, and the stream is stopped past the cap whatever it said).
+async fn read_capped(mut response: reqwest::Response, cap: u64, what: &str) -> Result<Vec<u8>> {
+    let too_large = || Error::Platform(format!("{what}: the answer is larger than {cap} bytes"));
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::Platform(describe(&e)))?
+    {
+        if (out.len() + chunk.len()) as u64 > cap {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 impl Platform {
+    /// Builds the client. The URL must be `https://`, except for this computer
+    /// (`http://localhost`, `127.0.0.0/8`, `[::1]`): a buyer's data never crosses a network
+    /// in clear text.
     pub fn new(config: PlatformConfig) -> Result<Platform> {
         let mut base = Url::parse(&config.url)
             .map_err(|e| Error::BadRequest(format!("platform url {:?}: {e}", config.url)))?;
+        let allowed = match base.scheme() {
+            "https" => true,
+            "http" => is_loopback(&base),
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::PlatformUrl {
+                url: config.url.clone(),
+            });
+        }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);
@@ -226,8 +283,10 @@ impl Platform {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         // reqwest uses rustls with the platform verifier (system roots) by default and
-        // reads the system proxy settings; neither is turned off here.
+        // reads the system proxy settings; neither is turned off here. Redirects are never
+        // followed: a 307 would re-post a buyer's data (and the token) to another address.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
@@ -269,10 +328,7 @@ impl Platform {
         if !response.status().is_success() {
             return Err(Error::Platform(format!("HTTP {}", response.status())));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
+        let bytes = read_capped(response, MAX_REPLY_BYTES, "health").await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("health: {e}")))
     }
 
@@ -315,11 +371,11 @@ impl Platform {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, now));
-        let bytes = match response.bytes().await {
+        let bytes = match read_capped(response, MAX_REPLY_BYTES, "receipt").await {
             Ok(bytes) => bytes,
             Err(error) => {
                 return PostOutcome::Retry {
-                    detail: describe(&error),
+                    detail: error.to_string(),
                     retry_after,
                 };
             }
@@ -345,6 +401,14 @@ impl Platform {
                     retry_after,
                 }
             }
+            // Not followed (see `new`); the operator sees it in `outbox list`.
+            _ if status.is_redirection() => PostOutcome::Retry {
+                detail: format!(
+                    "HTTP {}: a redirect, not followed (check the platform url)",
+                    status.as_u16()
+                ),
+                retry_after,
+            },
             _ => PostOutcome::Retry {
                 detail: format!("HTTP {}", status.as_u16()),
                 retry_after,
@@ -368,10 +432,7 @@ impl Platform {
         if !response.status().is_success() {
             return Err(Error::Platform(format!("HTTP {}", response.status())));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
+        let bytes = read_capped(response, MAX_REPLY_BYTES, "status").await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("status: {e}")))
     }
 
@@ -407,11 +468,8 @@ impl Platform {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
-        Ok(Some((etag, bytes.to_vec())))
+        let bytes = read_capped(response, self.config.max_catalog_bytes, "catalog").await?;
+        Ok(Some((etag, bytes)))
     }
 
     /// `GET /v1/media/{sha256}`; the caller checks the digest.
@@ -429,11 +487,12 @@ impl Platform {
                 response.status()
             )));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
-        Ok(bytes.to_vec())
+        read_capped(
+            response,
+            self.config.max_media_bytes,
+            &format!("media {digest}"),
+        )
+        .await
     }
 }
 
@@ -486,6 +545,40 @@ mod tests {
         assert_eq!(policy.delay(11, 1.0), Duration::from_secs(600));
         assert_eq!(policy.delay(40, 1.0), Duration::from_secs(600));
         assert_eq!(policy.delay(5, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn plain_http_only_for_this_computer() {
+        for url in [
+            "https://trade.example.cn/",
+            "https://10.0.0.5:8443/api/",
+            "http://127.0.0.1:8787/",
+            "http://127.8.9.10/",
+            "http://localhost:8787/",
+            "http://LOCALHOST/",
+            "http://[::1]:8787/",
+        ] {
+            assert!(
+                Platform::new(PlatformConfig::new(url, "t")).is_ok(),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://trade.example.cn/",
+            "http://10.0.0.5:8787/",
+            "http://128.0.0.1/",
+            "http://localhost.example.cn/",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+        ] {
+            let error = Platform::new(PlatformConfig::new(url, "t")).unwrap_err();
+            assert!(matches!(error, Error::PlatformUrl { .. }), "{url}: {error}");
+            assert_eq!(error.code(), crate::ErrorCode::BadRequest);
+            for lang in [crate::Lang::En, crate::Lang::Ru, crate::Lang::Zh] {
+                let text = error.localize(lang);
+                assert!(text.contains(url) && text.contains("https://"), "{text}");
+            }
+        }
     }
 
     #[test]
