@@ -29,6 +29,14 @@ cli-inquiry-unreadable = cannot read the inquiry in { $file }: { $detail }
 cli-outbox-empty = the outbox is empty
 cli-outbox-row = { $ref }  { $state }  tries: { $attempts }  next try: { $next }  platform: { $platform }  { $error }
 cli-outbox-flushed = delivered { $delivered }, refused { $failed }, still undelivered { $left }
+cli-outbox-auth-alert = { $count ->
+    [one] ALERT: the trade platform refuses this device's token; { $count } inquiry is kept and will be sent once [platform] token in showroom.toml (or SHOWROOM_PLATFORM_TOKEN) is fixed and the app restarted
+   *[other] ALERT: the trade platform refuses this device's token; { $count } inquiries are kept and will be sent once [platform] token in showroom.toml (or SHOWROOM_PLATFORM_TOKEN) is fixed and the app restarted
+}
+cli-outbox-catalog-held = { $count ->
+    [one] { $count } inquiry names a product the trade platform does not know yet; it is kept and sent again after the next catalog sync
+   *[other] { $count } inquiries name a product the trade platform does not know yet; they are kept and sent again after the next catalog sync
+}
 cli-platform-missing = no trade platform is configured: set SHOWROOM_PLATFORM_URL and SHOWROOM_PLATFORM_TOKEN, or url and token under [platform] in showroom.toml
 cli-sync-not-modified = the catalog is up to date (version { $version })
 cli-sync-full = catalog version { $version } downloaded in full and applied: { $products } products, { $fetched } images fetched

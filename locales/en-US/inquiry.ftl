@@ -32,3 +32,4 @@ inquiry-failure-unknown-product = the trade platform does not know one of the pr
 
 error-platform = the trade platform could not be reached or gave an unexpected answer ({ $detail })
 error-platform-client = the trade platform could not be reached or gave an unexpected answer
+error-platform-url = the trade platform's address { $url } is not allowed: it must start with https:// (http:// only for this computer: localhost, 127.0.0.1, ::1); fix url under [platform] in showroom.toml or SHOWROOM_PLATFORM_URL

@@ -32,3 +32,4 @@ inquiry-failure-unknown-product = торговой платформе неизв
 
 error-platform = не удалось связаться с торговой платформой или она ответила неожиданно ({ $detail })
 error-platform-client = не удалось связаться с торговой платформой или она ответила неожиданно
+error-platform-url = адрес торговой платформы { $url } не допускается: он должен начинаться с https:// (http:// — только для этого компьютера: localhost, 127.0.0.1, ::1); исправьте url в разделе [platform] файла showroom.toml или SHOWROOM_PLATFORM_URL

@@ -26,3 +26,4 @@ inquiry-failure-unknown-product = 贸易平台不认识其中一种商品
 
 error-platform = 无法连接贸易平台，或平台返回了意外的应答（{ $detail }）
 error-platform-client = 无法连接贸易平台，或平台返回了意外的应答
+error-platform-url = 不允许使用贸易平台地址 { $url }：地址必须以 https:// 开头（http:// 仅限本机：localhost、127.0.0.1、::1）；请修改 showroom.toml 中 [platform] 的 url 或 SHOWROOM_PLATFORM_URL

@@ -46,6 +46,10 @@ pub struct BenchArgs {
     /// The engines to run, of showroom, fts5-trigram and fts5-unicode61 (default: all).
     #[arg(long, value_delimiter = ',', default_values_t = ENGINES.map(String::from))]
     engines: Vec<String>,
+    /// Write the keystrokes (`lang<TAB>text`, one a line) to this file and the generated
+    /// catalog's folder to stdout, then stop: what the HTTP load benchmark replays.
+    #[arg(long)]
+    keystrokes_out: Option<PathBuf>,
 }
 
 const ENGINES: [&str; 3] = ["showroom", "fts5-trigram", "fts5-unicode61"];
@@ -171,6 +175,15 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
     };
     let data = load_within(&generated, &limits)?;
     let keys = bench::keystrokes(&data, args.sequences, args.seed);
+    if let Some(path) = &args.keystrokes_out {
+        let lines: String = keys
+            .iter()
+            .map(|k| format!("{}\t{}\n", k.lang.code(), k.text))
+            .collect();
+        std::fs::write(path, lines)?;
+        println!("{}", generated.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let judgments = std::fs::read_to_string(&args.judgments)
         .ok()
         .map(|t| relevance::parse_judgments(&t))

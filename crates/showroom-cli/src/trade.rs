@@ -9,8 +9,8 @@ use anyhow::Context;
 use showroom_core::Showroom;
 use showroom_core::i18n::{n, s, tr};
 use showroom_core::inquiry::{
-    DeviceDefaults, InquiryDraft, OutboxEntry, Platform, SourceKind, SubmitResult, SyncMode,
-    TradeSettings,
+    DeviceDefaults, FailureReason, InquiryDraft, OutboxEntry, OutboxState, Platform, SourceKind,
+    SubmitResult, SyncMode, TradeSettings,
 };
 use time::OffsetDateTime;
 
@@ -115,6 +115,24 @@ pub async fn list(showroom: &Showroom, out: &Output) -> anyhow::Result<ExitCode>
     }
     if entries.is_empty() {
         out.say("cli-outbox-empty", &[]);
+    }
+    // Held inquiries are the operator's to cure; say so before the rows.
+    let held = |reason: FailureReason| {
+        entries
+            .iter()
+            .filter(|e| {
+                matches!(e.state, OutboxState::Queued | OutboxState::Sending)
+                    && e.failure == Some(reason)
+            })
+            .count()
+    };
+    let unauthorized = held(FailureReason::Unauthorized);
+    if unauthorized > 0 {
+        out.warn("cli-outbox-auth-alert", &[n("count", unauthorized as f64)]);
+    }
+    let unknown = held(FailureReason::UnknownProduct);
+    if unknown > 0 {
+        out.warn("cli-outbox-catalog-held", &[n("count", unknown as f64)]);
     }
     for e in &entries {
         let why = match e.failure {

@@ -49,6 +49,10 @@ pub enum Error {
     /// An operator's call without the operator's token.
     #[error("the operator token is missing or wrong")]
     Unauthorized,
+    /// The configured platform address is not allowed: plain `http://` to another
+    /// computer (only `https://` is, and `http://` on loopback).
+    #[error("trade platform url {url:?}: only https:// (or http:// on loopback)")]
+    PlatformUrl { url: String },
 }
 
 /// What a consumer (the UI, the CLI's exit path) may branch on.
@@ -113,7 +117,7 @@ impl Error {
         match self {
             Error::InvalidBundle(_) => ErrorCode::InvalidBundle,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::BadRequest(_) => ErrorCode::BadRequest,
+            Error::BadRequest(_) | Error::PlatformUrl { .. } => ErrorCode::BadRequest,
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
@@ -180,6 +184,7 @@ impl Error {
                 &[n("seconds", *retry_after_secs as f64)],
             ),
             Error::Unauthorized => tr(lang, "error-unauthorized", &[]),
+            Error::PlatformUrl { url } => tr(lang, "error-platform-url", &[s("url", url.as_str())]),
         }
     }
 }

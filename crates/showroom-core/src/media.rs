@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
 use rayon::prelude::*;
@@ -127,12 +129,49 @@ pub struct ImageRow {
 #[derive(Clone, Debug)]
 pub struct MediaStore {
     dir: PathBuf,
+    /// Thumbnails of one digest are made by one thread at a time (striped by digest), so
+    /// two identical images in a bundle, or two imports, make them once.
+    locks: Arc<[Mutex<()>]>,
+}
+
+/// How many locks the digests are spread over.
+const LOCK_STRIPES: usize = 64;
+
+/// Whether the file at `path` is a whole JPEG: it starts with the SOI marker and ends with
+/// the EOI marker. A file cut short (a crash, a full disk, a power loss before the data
+/// reached the disk) or zero-filled does not.
+fn is_whole_jpeg(path: &Path) -> bool {
+    let check = || -> std::io::Result<bool> {
+        let mut file = fs::File::open(path)?;
+        if file.metadata()?.len() < 8 {
+            return Ok(false);
+        }
+        let (mut head, mut tail) = ([0u8; 3], [0u8; 2]);
+        file.read_exact(&mut head)?;
+        file.seek(SeekFrom::End(-2))?;
+        file.read_exact(&mut tail)?;
+        Ok(head == [0xFF, 0xD8, 0xFF] && tail == [0xFF, 0xD9])
+    };
+    check().unwrap_or(false)
 }
 
 impl MediaStore {
     pub fn open(dir: PathBuf) -> Result<Self> {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(MediaStore { dir })
+        let locks: Vec<Mutex<()>> = (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect();
+        Ok(MediaStore {
+            dir,
+            locks: locks.into(),
+        })
+    }
+
+    /// The thumbnails of `digest` exist and are whole: grid and detail always, full
+    /// when it was made (only for large sources).
+    fn complete(&self, digest: &str) -> bool {
+        let full = self.path(digest, ThumbSize::Full);
+        is_whole_jpeg(&self.path(digest, ThumbSize::Grid))
+            && is_whole_jpeg(&self.path(digest, ThumbSize::Detail))
+            && (!full.exists() || is_whole_jpeg(&full))
     }
 
     pub fn path(&self, digest: &str, size: ThumbSize) -> PathBuf {
@@ -218,11 +257,16 @@ impl MediaStore {
     ) -> std::result::Result<String, ProblemKind> {
         let bytes = crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
         let digest = hex::encode(Sha256::digest(&bytes));
-        // Grid and detail exist for every image; their presence means it was made.
-        if [ThumbSize::Grid, ThumbSize::Detail]
-            .iter()
-            .all(|s| self.path(&digest, *s).exists())
-        {
+        // Made before and whole: nothing to do. A broken file (cut short) is made again.
+        if self.complete(&digest) {
+            return Ok(digest);
+        }
+        let stripe = usize::from(Sha256::digest(digest.as_bytes())[0]) % self.locks.len();
+        let _one_at_a_time = self.locks[stripe]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Another thread may have made them while this one waited.
+        if self.complete(&digest) {
             return Ok(digest);
         }
         let format = check_header(&bytes, rel, limits)?;
@@ -302,17 +346,114 @@ fn thumbnail_jpeg(fitted: &DynamicImage) -> image::ImageResult<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a file
-/// under the final name.
+/// Writes through a temporary file in the same folder, flushed to the disk, and a rename,
+/// so a crash or a power loss never leaves half a file under the final name. The
+/// temporary name is unique (process, a counter and a random number), so two writers of
+/// the same file, in one process or two, never share one.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    fs::write(&tmp, bytes)?;
-    fs::rename(&tmp, path)
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.tmp-{}-{}-{:08x}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        fastrand::u32(..)
+    ));
+    let written = (|| {
+        let mut file = fs::File::create_new(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A bundle folder with one PNG of `w`×`h` pixels at `images/a.png`.
+    fn bundle_with_image(w: u32, h: u32) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("images")).unwrap();
+        let image = RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        image.save(dir.path().join("images/a.png")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn threads_making_the_same_thumbnails_all_succeed() {
+        let bundle = bundle_with_image(1300, 900);
+        let limits = Limits::default();
+        for round in 0..12 {
+            let media = tempfile::tempdir().unwrap();
+            let threads = 4;
+            let barrier = std::sync::Barrier::new(threads);
+            let results: Vec<_> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        // Separate stores on one folder, as two imports (or two
+                        // processes) would have.
+                        let store = MediaStore::open(media.path().to_path_buf()).unwrap();
+                        let (barrier, limits, root) = (&barrier, &limits, bundle.path());
+                        scope.spawn(move || {
+                            barrier.wait();
+                            store.make(root, "images/a.png", limits)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for result in &results {
+                assert!(result.is_ok(), "round {round}: {result:?}");
+            }
+            let names: Vec<String> = fs::read_dir(media.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(
+                names.len(),
+                3,
+                "round {round}: one file per size, no leftovers: {names:?}"
+            );
+            for name in &names {
+                let bytes = fs::read(media.path().join(name)).unwrap();
+                image::load_from_memory(&bytes).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_thumbnail_is_made_again() {
+        let bundle = bundle_with_image(1300, 900);
+        let limits = Limits::default();
+        let media = tempfile::tempdir().unwrap();
+        let store = MediaStore::open(media.path().to_path_buf()).unwrap();
+        let digest = store.make(bundle.path(), "images/a.png", &limits).unwrap();
+        for size in ThumbSize::ALL {
+            let path = store.path(&digest, size);
+            let whole = fs::read(&path).unwrap();
+            // Cut short, as a crash or a full disk leaves it.
+            fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+            store.make(bundle.path(), "images/a.png", &limits).unwrap();
+            let again = fs::read(&path).unwrap();
+            assert_eq!(again.len(), whole.len(), "{size:?}");
+            image::load_from_memory(&again).unwrap();
+            // Zero-filled, as a power loss can leave it.
+            fs::write(&path, vec![0u8; whole.len()]).unwrap();
+            store.make(bundle.path(), "images/a.png", &limits).unwrap();
+            image::load_from_memory(&store.read(&digest, size).unwrap()).unwrap();
+        }
+    }
 
     #[test]
     fn fitting_keeps_the_shape_and_never_enlarges() {

@@ -349,6 +349,10 @@ pub struct Backlog {
     pub pending: u32,
     /// Seconds since the oldest of them was taken; `None` when there is none.
     pub oldest_age_secs: Option<u64>,
+    /// The trade platform refuses this device's token (401/403): the pending inquiries
+    /// are kept and wait for an operator to fix `[platform] token` and restart the app.
+    #[serde(default)]
+    pub auth_failing: bool,
 }
 
 /// The heartbeat an operator reads in `DATA_DIR/heartbeat.json`.
@@ -769,6 +773,7 @@ mod tests {
             outbox: Backlog {
                 pending: 2,
                 oldest_age_secs: Some(90),
+                auth_failing: false,
             },
             catalog_version: Some("2026.11".into()),
             webview_reloads: 1,

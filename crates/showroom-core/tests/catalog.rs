@@ -376,3 +376,82 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A bundle whose products show byte-identical images under different names.
+fn write_bundle_with_twin_images(dir: &Path, version: &str, twins: usize) {
+    let products: Vec<String> = (0..twins)
+        .map(|i| {
+            format!(
+                r#"{{"id": "honey-{i}", "exhibitor": "bee", "category": "food/honey", "country": "RU", "name": {{"en": "Honey {i}"}}, "unit": "kg", "images": ["images/twin-{i}.png"]}}"#
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = products.iter().map(String::as_str).collect();
+    write_small_bundle(dir, version, &refs);
+    fs::create_dir_all(dir.join("images")).unwrap();
+    let picture = image::RgbImage::from_fn(1400, 1000, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 7) as u8])
+    });
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    for i in 0..twins {
+        fs::write(dir.join(format!("images/twin-{i}.png")), &png).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twin_images_make_one_set_of_thumbnails_and_a_broken_one_is_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let showroom = Showroom::open(Config::new(&data)).await.unwrap();
+    let twins = 6;
+    write_bundle_with_twin_images(&dir.path().join("v1"), "v1", twins);
+    // The twins are made on all cores at once: one digest, one set of files.
+    showroom
+        .import_bundle(&dir.path().join("v1"), false)
+        .await
+        .unwrap();
+    let media = data.join("media");
+    let mut thumbs: Vec<PathBuf> = fs::read_dir(&media)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    thumbs.sort();
+    assert_eq!(
+        thumbs.len(),
+        3,
+        "grid, detail, full and nothing else: {thumbs:?}"
+    );
+
+    // A crash (or a full disk) left the thumbnails cut short; the next import mends them.
+    let whole: Vec<Vec<u8>> = thumbs.iter().map(|p| fs::read(p).unwrap()).collect();
+    for (path, bytes) in thumbs.iter().zip(&whole) {
+        fs::write(path, &bytes[..bytes.len() / 3]).unwrap();
+    }
+    write_bundle_with_twin_images(&dir.path().join("v2"), "v2", twins);
+    showroom
+        .import_bundle(&dir.path().join("v2"), false)
+        .await
+        .unwrap();
+    for i in 0..twins {
+        for size in ThumbSize::ALL {
+            let jpeg = showroom
+                .product_image(&format!("honey-{i}"), 0, size)
+                .await
+                .unwrap();
+            image::load_from_memory(&jpeg).unwrap_or_else(|e| panic!("honey-{i} {size:?}: {e}"));
+        }
+    }
+    // The same source makes the same bytes: each file is whole again.
+    for (path, bytes) in thumbs.iter().zip(&whole) {
+        assert!(
+            &fs::read(path).unwrap() == bytes,
+            "{} not whole",
+            path.display()
+        );
+    }
+    assert_eq!(fs::read_dir(&media).unwrap().count(), 3);
+    showroom.close().await;
+}

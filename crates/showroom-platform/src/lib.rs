@@ -7,7 +7,7 @@
 //! injects faults at a configurable rate: 500, 503 and 429 with Retry-After, a hang past
 //! the client's timeout, a reset connection, or a reply dropped after the inquiry was
 //! stored. The `/admin` endpoints (loopback only, same token) change faults, publish
-//! another bundle, set an inquiry's status and report counts.
+//! another bundle, set an inquiry's status, rotate the token and report counts.
 
 mod catalog;
 mod conn;
@@ -135,7 +135,8 @@ struct Counters {
 
 pub struct AppState {
     pool: SqlitePool,
-    token: String,
+    /// The device token the platform accepts; `PUT /admin/token` rotates it.
+    token: Mutex<String>,
     max_body: usize,
     faults: Mutex<Faults>,
     catalog: RwLock<Option<Arc<Published>>>,
@@ -183,7 +184,7 @@ pub async fn start(options: Options) -> anyhow::Result<Running> {
     sqlx::migrate!("./migrations").run(&pool).await?;
     let state = Arc::new(AppState {
         pool,
-        token: options.token.clone(),
+        token: Mutex::new(options.token.clone()),
         max_body: options.max_body_bytes,
         faults: Mutex::new(options.faults.clone()),
         catalog: RwLock::new(None),
@@ -231,6 +232,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/media/{sha256}", get(get_media))
         .route("/admin/stats", get(admin_stats))
         .route("/admin/faults", put(admin_faults))
+        .route("/admin/token", put(admin_token))
         .route("/admin/catalog", post(admin_catalog))
         .route("/admin/inquiries", get(admin_inquiries))
         .route("/admin/inquiries/{id}/status", put(admin_status))
@@ -294,8 +296,11 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(token) = value.strip_prefix("Bearer ") else {
         return false;
     };
+    let Ok(expected) = state.token.lock() else {
+        return false;
+    };
     // Compared in constant time over the expected token's length.
-    let (a, b) = (token.as_bytes(), state.token.as_bytes());
+    let (a, b) = (token.as_bytes(), expected.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -743,6 +748,37 @@ async fn admin_faults(State(state): State<Arc<AppState>>, request: Request) -> R
         StatusCode::OK,
         serde_json::to_value(faults).unwrap_or_default(),
     )
+}
+
+/// Rotates the device token: from now on only the new one is accepted (admin calls too).
+async fn admin_token(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    if !admin_allowed(&state, peer(&request), request.headers()) {
+        return forbidden();
+    }
+    #[derive(Deserialize)]
+    struct Body {
+        token: String,
+    }
+    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 64 * 1024).await else {
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", None, &[]);
+    };
+    let body = match serde_json::from_slice::<Body>(&bytes) {
+        Ok(b) if !b.token.is_empty() => b,
+        Ok(_) => return problem(StatusCode::BAD_REQUEST, "empty token", None, &[]),
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "bad body",
+                Some(e.to_string()),
+                &[],
+            );
+        }
+    };
+    match state.token.lock() {
+        Ok(mut token) => *token = body.token,
+        Err(e) => return internal(e),
+    }
+    json_response(StatusCode::OK, json!({"rotated": true}))
 }
 
 async fn admin_catalog(State(state): State<Arc<AppState>>, request: Request) -> Response {

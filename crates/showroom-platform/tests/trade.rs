@@ -130,13 +130,23 @@ fn admin() -> reqwest::Client {
 }
 
 async fn admin_json(running: &Running, method: &str, path: &str, body: Option<Value>) -> Value {
+    admin_json_as(running, TOKEN, method, path, body).await
+}
+
+async fn admin_json_as(
+    running: &Running,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
     let url = format!("{}{path}", running.url());
     let request = match method {
         "GET" => admin().get(url),
         "PUT" => admin().put(url),
         _ => admin().post(url),
     };
-    let request = request.bearer_auth(TOKEN);
+    let request = request.bearer_auth(token);
     let request = match body {
         Some(body) => request.body(body.to_string()),
         None => request,
@@ -162,7 +172,11 @@ async fn set_faults(running: &Running, faults: &Faults) {
 
 /// Stored inquiries on the platform, by the marker in their message.
 async fn stored_markers(running: &Running) -> BTreeMap<String, Vec<String>> {
-    let list = admin_json(running, "GET", "admin/inquiries", None).await;
+    stored_markers_as(running, TOKEN).await
+}
+
+async fn stored_markers_as(running: &Running, token: &str) -> BTreeMap<String, Vec<String>> {
+    let list = admin_json_as(running, token, "GET", "admin/inquiries", None).await;
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in list.as_array().unwrap() {
         let message = row["body"]["message"].as_str().unwrap_or_default();
@@ -406,18 +420,57 @@ async fn every_fault_is_retried_with_the_same_key_until_stored_once() {
     running.stop().await;
 }
 
+/// A bundle like the sample one under another version, with one more product.
+fn bundle_with_product(dir: &Path, version: &str, product_id: &str) -> PathBuf {
+    let edited = dir.join(format!("bundle-{version}"));
+    copy_dir(&sample_catalog(), &edited);
+    let manifest = std::fs::read_to_string(edited.join("catalog.toml")).unwrap();
+    let manifest = manifest
+        .lines()
+        .map(|l| {
+            if l.starts_with("version") {
+                format!("version = \"{version}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(edited.join("catalog.toml"), manifest).unwrap();
+    let products = std::fs::read_to_string(edited.join("products.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(products.lines().next().unwrap()).unwrap();
+    let mut added = first.clone();
+    added["id"] = json!(product_id);
+    std::fs::write(
+        edited.join("products.jsonl"),
+        format!("{}{added}\n", products.trim_end().to_string() + "\n"),
+    )
+    .unwrap();
+    edited
+}
+
+fn at(text: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn permanent_failures_stop_and_say_why() {
+async fn refusals_not_of_the_inquiry_hold_it_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
     let running = platform_with(dir.path(), Faults::default()).await;
     let showroom = open(dir.path()).await;
-    let platform = Platform::new(client_config(&running)).unwrap();
+    let long = |mut config: PlatformConfig| {
+        // A kiosk, with a back-off far longer than this test: only a fixed token or a
+        // catalog sync can make the held inquiries leave in time.
+        config.retention = Retention::AfterAck(Duration::ZERO);
+        config.retry.max = Duration::from_secs(3600);
+        config
+    };
     let mut unknown = draft("unknown", "a@example.kz");
     unknown.items[0].product_id = "no-such-product".into();
     let SubmitResult::Queued { entry } = showroom
         .submit_inquiry(
             unknown,
-            &source(SourceKind::Desktop),
+            &source(SourceKind::Kiosk),
             Lang::En,
             OffsetDateTime::now_utc(),
         )
@@ -426,57 +479,194 @@ async fn permanent_failures_stop_and_say_why() {
     else {
         panic!("the id is well-formed; only the platform knows it is unknown")
     };
-    let mut wrong = client_config(&running);
+    let unknown = entry.client_ref;
+    let mut wrong = long(client_config(&running));
     wrong.token = "wrong".into();
     let wrong = Platform::new(wrong).unwrap();
-    let unauthorized = submit(&showroom, "unauthorized", SourceKind::Desktop).await;
-    // First the wrong token: both are refused for good with 401...
+    let unauthorized = submit(&showroom, "unauthorized", SourceKind::Kiosk).await;
+    // The wrong token: both are held with 401, kept, and tried again much later.
+    let t0 = OffsetDateTime::now_utc();
+    let report = showroom.deliver_due(&wrong, t0).await.unwrap();
+    assert_eq!((report.attempted, report.held, report.failed), (2, 2, 0));
+    for client_ref in [&unknown, &unauthorized] {
+        let e = showroom.outbox_entry(client_ref).await.unwrap();
+        assert_eq!(e.state, OutboxState::Queued);
+        assert_eq!(e.failure, Some(FailureReason::Unauthorized));
+        assert!(e.last_error.unwrap().starts_with("HTTP 401"));
+        assert!(
+            !e.personal_data_deleted,
+            "a refused token is no acknowledgement"
+        );
+        assert!(at(&e.next_attempt_at.unwrap()) - t0 >= time::Duration::minutes(59));
+    }
+    assert!(showroom.outbox_backlog(t0).await.unwrap().auth_failing);
+    // The same client tries again only at the longest back-off.
     let report = showroom
-        .deliver_due(&wrong, OffsetDateTime::now_utc())
+        .deliver_due(&wrong, t0 + time::Duration::minutes(5))
         .await
         .unwrap();
-    assert_eq!((report.attempted, report.failed), (2, 2));
-    let e = showroom.outbox_entry(&unauthorized).await.unwrap();
-    assert_eq!(e.state, OutboxState::Failed);
-    assert_eq!(e.failure, Some(FailureReason::Unauthorized));
-    assert!(e.last_error.unwrap().starts_with("HTTP 401"));
-    // ...and never tried again.
-    let later = OffsetDateTime::now_utc() + time::Duration::hours(1);
-    let report = showroom.deliver_due(&platform, later).await.unwrap();
     assert_eq!(report.attempted, 0);
-    assert_eq!(
-        showroom
-            .outbox_entry(&entry.client_ref)
-            .await
-            .unwrap()
-            .attempts,
-        1
-    );
 
-    // A fresh one with an unknown product: 422.
-    let mut unknown = draft("unknown2", "a@example.kz");
-    unknown.items[0].product_id = "no-such-product".into();
-    let SubmitResult::Queued { entry } = showroom
-        .submit_inquiry(
-            unknown,
-            &source(SourceKind::Desktop),
-            Lang::En,
-            OffsetDateTime::now_utc(),
-        )
-        .await
-        .unwrap()
-    else {
-        panic!()
-    };
-    showroom
-        .deliver_due(&platform, OffsetDateTime::now_utc())
-        .await
-        .unwrap();
-    let e = showroom.outbox_entry(&entry.client_ref).await.unwrap();
+    // The token is fixed (a restart with the new settings): one held inquiry is tried at
+    // once, and as the platform takes the token, every other follows.
+    let fixed = Platform::new(long(client_config(&running))).unwrap();
+    let t1 = OffsetDateTime::now_utc();
+    showroom.deliver_due(&fixed, t1).await.unwrap();
+    showroom.deliver_due(&fixed, t1).await.unwrap();
+    let e = showroom.outbox_entry(&unauthorized).await.unwrap();
+    assert_eq!(e.state, OutboxState::Received);
+    assert!(e.personal_data_deleted);
+    assert!(!showroom.outbox_backlog(t1).await.unwrap().auth_failing);
+
+    // The unknown product: 422, held until the platform's catalog has it.
+    let e = showroom.outbox_entry(&unknown).await.unwrap();
+    assert_eq!(e.state, OutboxState::Queued);
     assert_eq!(e.failure, Some(FailureReason::UnknownProduct));
     assert_eq!(
         e.last_error.as_deref(),
         Some("HTTP 422: unknown product: items[0].product_id (unknown-product)")
+    );
+    assert!(!e.personal_data_deleted);
+    let report = showroom.deliver_due(&fixed, t1).await.unwrap();
+    assert_eq!(report.attempted, 0, "not before the next catalog sync");
+    let bundle = bundle_with_product(dir.path(), "2026.11.27-held", "no-such-product");
+    admin_json(
+        &running,
+        "POST",
+        "admin/catalog",
+        Some(json!({"dir": bundle})),
+    )
+    .await;
+    showroom.sync_catalog(&fixed).await.unwrap();
+    let report = showroom
+        .deliver_due(&fixed, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((report.attempted, report.delivered), (1, 1));
+    let e = showroom.outbox_entry(&unknown).await.unwrap();
+    assert_eq!(e.state, OutboxState::Received);
+    assert_eq!(e.failure, None);
+    assert!(e.personal_data_deleted);
+    let stored = stored_markers(&running).await;
+    assert_eq!(stored["unknown"], vec![unknown]);
+    assert_eq!(stored["unauthorized"], vec![unauthorized]);
+    showroom.close().await;
+    running.stop().await;
+}
+
+/// The platform's token is rotated while a kiosk sends 100 inquiries; the operator then
+/// puts the new token into the settings and the app restarts (a new client). Every
+/// inquiry arrives exactly once and none loses its data before it arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_rotated_mid_flight_loses_nothing_on_a_kiosk() {
+    const NEW_TOKEN: &str = "rotated-device-token-9a2e";
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let kiosk = |token: &str| {
+        let mut config = client_config(&running);
+        config.token = token.into();
+        config.retention = Retention::AfterAck(Duration::ZERO);
+        config.retry.max = Duration::from_secs(3600);
+        config.concurrency = 4;
+        config
+    };
+    let n = 100;
+    let mut refs = BTreeMap::new();
+    for i in 0..n {
+        let marker = format!("rot-{i}");
+        refs.insert(
+            marker.clone(),
+            submit(&showroom, &marker, SourceKind::Kiosk).await,
+        );
+    }
+    let old = Platform::new(kiosk(TOKEN)).unwrap();
+    let sender = {
+        let (showroom, old) = (showroom.clone(), old.clone());
+        tokio::spawn(async move {
+            while showroom
+                .next_delivery_at()
+                .await
+                .unwrap()
+                .is_some_and(|at| at <= OffsetDateTime::now_utc() + time::Duration::seconds(5))
+            {
+                showroom
+                    .deliver_due(&old, OffsetDateTime::now_utc())
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    // Rotate once a part has arrived.
+    let started = Instant::now();
+    loop {
+        let stats = admin_json(&running, "GET", "admin/stats", None).await;
+        if stats["stored"].as_u64().unwrap() >= 20 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{stats}");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    admin_json(
+        &running,
+        "PUT",
+        "admin/token",
+        Some(json!({"token": NEW_TOKEN})),
+    )
+    .await;
+    tokio::time::timeout(Duration::from_secs(30), sender)
+        .await
+        .expect("the old client stops once everything left is held")
+        .unwrap();
+    // Retention runs on every pass; nothing held may lose its data.
+    showroom
+        .purge_personal_data(OffsetDateTime::now_utc() + time::Duration::days(1))
+        .await
+        .unwrap();
+    let entries = showroom.outbox().await.unwrap();
+    let held: Vec<_> = entries
+        .iter()
+        .filter(|e| e.state != OutboxState::Received)
+        .collect();
+    let arrived = stored_markers_as(&running, NEW_TOKEN).await.len();
+    assert!(
+        !held.is_empty() && arrived < n,
+        "the rotation came too late to test anything"
+    );
+    assert_eq!(held.len() + arrived, n);
+    for e in &held {
+        assert_eq!(e.state, OutboxState::Queued, "{e:?}");
+        assert_eq!(e.failure, Some(FailureReason::Unauthorized));
+        assert!(!e.personal_data_deleted, "{e:?}");
+    }
+    let backlog = showroom
+        .outbox_backlog(OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert!(backlog.auth_failing);
+    assert_eq!(backlog.pending as usize, held.len());
+
+    // The fixed token, after a restart: everything arrives, long before the back-off.
+    let fixed = Platform::new(kiosk(NEW_TOKEN)).unwrap();
+    drain(&showroom, &fixed, Duration::from_secs(30)).await;
+    let entries = showroom.outbox().await.unwrap();
+    assert_eq!(entries.len(), n);
+    for e in &entries {
+        assert_eq!(e.state, OutboxState::Received, "{e:?}");
+        assert!(e.personal_data_deleted);
+    }
+    let stored = stored_markers_as(&running, NEW_TOKEN).await;
+    assert_eq!(stored.len(), n, "none lost");
+    for (marker, client_ref) in &refs {
+        assert_eq!(stored[marker], vec![client_ref.clone()], "{marker} once");
+    }
+    assert!(
+        !showroom
+            .outbox_backlog(OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .auth_failing
     );
     showroom.close().await;
     running.stop().await;
@@ -517,6 +707,56 @@ async fn statuses_are_polled() {
     let entry = showroom.outbox_entry(&client_ref).await.unwrap();
     assert_eq!(entry.platform_status.as_deref(), Some("answered"));
     assert_eq!(entry.status_note.unwrap()["ru"], "Цена отправлена");
+    showroom.close().await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failed_status_poll_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let platform = Platform::new(client_config(&running)).unwrap();
+    let lost = submit(&showroom, "poll-lost", SourceKind::Desktop).await;
+    drain(&showroom, &platform, Duration::from_secs(5)).await;
+    let kept = submit(&showroom, "poll-kept", SourceKind::Desktop).await;
+    drain(&showroom, &platform, Duration::from_secs(5)).await;
+    // The first one names an id the platform does not know (404 on its poll).
+    let db = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(dir.path().join("data/showroom.db")),
+        )
+        .await
+        .unwrap();
+    sqlx::query("UPDATE outbox SET platform_id = 'INQ-0000-404404' WHERE client_ref = ?")
+        .bind(&lost)
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+    let id = showroom
+        .outbox_entry(&kept)
+        .await
+        .unwrap()
+        .platform_id
+        .unwrap();
+    admin_json(
+        &running,
+        "PUT",
+        &format!("admin/inquiries/{id}/status"),
+        Some(json!({"status": "forwarded"})),
+    )
+    .await;
+    let changed = showroom
+        .poll_statuses(&platform, OffsetDateTime::now_utc())
+        .await
+        .expect("a failed poll of one inquiry is logged, not returned");
+    assert_eq!(changed, 1);
+    let entry = showroom.outbox_entry(&kept).await.unwrap();
+    assert_eq!(entry.platform_status.as_deref(), Some("forwarded"));
+    let entry = showroom.outbox_entry(&lost).await.unwrap();
+    assert_eq!(entry.platform_status.as_deref(), Some("received"));
     showroom.close().await;
     running.stop().await;
 }
@@ -825,6 +1065,118 @@ async fn sync_full_then_not_modified_then_delta() {
             .to_string_lossy()
             .starts_with("staging")
     }));
+    showroom.close().await;
+    running.stop().await;
+}
+
+/// A loopback server that answers every request with `307` to `location`: a proxy or a
+/// misconfigured front that would send a buyer's data elsewhere. Runs on its own thread
+/// until the test's process ends.
+fn redirector(location: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            // The whole request (headers and body), so that closing sends no reset.
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 16 * 1024];
+            loop {
+                let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_never_followed_with_a_buyers_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let url = redirector(format!("{}v1/inquiries", running.url()));
+    let mut config = client_config(&running);
+    config.url = url;
+    let platform = Platform::new(config).unwrap();
+    let client_ref = submit(&showroom, "redirected", SourceKind::Desktop).await;
+    let report = showroom
+        .deliver_due(&platform, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!((report.attempted, report.retrying), (1, 1));
+    let entry = showroom.outbox_entry(&client_ref).await.unwrap();
+    assert_eq!(entry.state, OutboxState::Queued);
+    assert!(
+        entry.last_error.as_deref().unwrap().starts_with("HTTP 307"),
+        "{entry:?}"
+    );
+    let stats = admin_json(&running, "GET", "admin/stats", None).await;
+    assert_eq!(
+        stats["posts"], 0,
+        "the body went to the redirect's target: {stats}"
+    );
+    // The catalog is not fetched through a redirect either.
+    assert!(showroom.sync_catalog(&platform).await.is_err());
+    showroom.close().await;
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_and_image_answers_past_their_cap_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let showroom = open(dir.path()).await;
+    let mut small_catalog = client_config(&running);
+    small_catalog.max_catalog_bytes = 64 * 1024;
+    let error = showroom
+        .sync_catalog(&Platform::new(small_catalog).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 65536 bytes"),
+        "{error}"
+    );
+    let mut small_images = client_config(&running);
+    small_images.max_media_bytes = 4 * 1024;
+    let error = showroom
+        .sync_catalog(&Platform::new(small_images).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 4096 bytes"),
+        "{error}"
+    );
+    assert!(
+        showroom.catalog_info().await.is_err(),
+        "nothing was imported"
+    );
+    // Within the default caps it is taken.
+    let report = showroom
+        .sync_catalog(&Platform::new(client_config(&running)).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.import.unwrap().products, 165);
     showroom.close().await;
     running.stop().await;
 }

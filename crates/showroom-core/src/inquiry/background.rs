@@ -95,6 +95,7 @@ impl Background {
                         delivered = report.delivered,
                         retrying = report.retrying,
                         failed = report.failed,
+                        held = report.held,
                         "outbox delivery"
                     ),
                     Ok(_) => {}

@@ -3,6 +3,8 @@
 //! device's Bearer token and a User-Agent. Neither the token nor any body is ever logged.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -44,7 +46,9 @@ impl RetryPolicy {
 }
 
 /// How long personal data stays on the device after the platform has acknowledged the
-/// inquiry (or refused it for good).
+/// inquiry. An inquiry the platform refused is not acknowledged: it is kept for
+/// `PlatformConfig::refused_retention` instead, and one it holds back (401/403, 422) is
+/// kept until it is delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Retention {
     /// Deleted this long after the acknowledgement; a kiosk uses `Duration::ZERO`.
@@ -66,9 +70,26 @@ pub struct PlatformConfig {
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub retention: Retention,
+    /// How long an inquiry the platform refused for good (400, 409, 413) keeps its
+    /// personal data for the operator to see, when `retention` deletes at all.
+    pub refused_retention: Duration,
     /// How many inquiries are sent at the same time.
     pub concurrency: usize,
+    /// Caps on what is read from the platform (`MAX_CATALOG_BYTES`, `MAX_MEDIA_BYTES`).
+    pub max_catalog_bytes: u64,
+    pub max_media_bytes: u64,
 }
+
+/// The largest catalog answer read (the NDJSON of `GET /v1/catalog`); a longer one is
+/// refused before it fills the memory.
+pub const MAX_CATALOG_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest image read from `GET /v1/media/{sha256}`.
+pub const MAX_MEDIA_BYTES: u64 = 32 * 1024 * 1024;
+/// The largest receipt, status or health answer read.
+const MAX_REPLY_BYTES: u64 = 1024 * 1024;
+
+/// 30 days: how long a refused inquiry stays by default.
+pub const REFUSED_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 impl fmt::Debug for PlatformConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -93,7 +114,10 @@ impl PlatformConfig {
             user_agent: format!("sco-showroom/{}", env!("CARGO_PKG_VERSION")),
             retry: RetryPolicy::default(),
             retention: Retention::Keep,
+            refused_retention: REFUSED_RETENTION,
             concurrency: 4,
+            max_catalog_bytes: MAX_CATALOG_BYTES,
+            max_media_bytes: MAX_MEDIA_BYTES,
         }
     }
 }
@@ -103,6 +127,8 @@ pub struct Platform {
     http: reqwest::Client,
     base: Url,
     config: PlatformConfig,
+    /// Set once this client (this token) has tried an inquiry held for a refused token.
+    probed: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for Platform {
@@ -124,8 +150,16 @@ pub struct Health {
 pub(crate) enum PostOutcome {
     /// 201 or 200 (a replay): the platform holds the inquiry.
     Accepted(Receipt),
-    /// 400, 401, 409, 413 or 422: trying again cannot help.
+    /// 400, 409 or 413: the inquiry itself is wrong; trying again cannot help.
     Refused { status: u16, detail: String },
+    /// 401/403 (the device's token) or 422 (a product the platform's catalog lacks): not
+    /// the inquiry's fault. It is kept and tried again at the longest back-off, and at
+    /// once when a fixed token or a catalog sync may have cured it.
+    Held {
+        status: u16,
+        detail: String,
+        retry_after: Option<Duration>,
+    },
     /// Anything else (5xx, 429, a timeout, a reset): the outcome is unknown; try again,
     /// not before `retry_after` when the platform said so.
     Retry {
@@ -191,11 +225,55 @@ fn describe(error: &reqwest::Error) -> String {
     }
 }
 
+/// Whether `url` names this computer: `localhost`, 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Reads a body, refusing it as soon as it is longer than `cap` (the Content-Length is
+/// looked at first, and the stream is stopped past the cap whatever it said).
+async fn read_capped(mut response: reqwest::Response, cap: u64, what: &str) -> Result<Vec<u8>> {
+    let too_large = || Error::Platform(format!("{what}: the answer is larger than {cap} bytes"));
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| Error::Platform(describe(&e)))?
+    {
+        if (out.len() + chunk.len()) as u64 > cap {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
 impl Platform {
+    /// Builds the client. The URL must be `https://`, except for this computer
+    /// (`http://localhost`, `127.0.0.0/8`, `[::1]`): a buyer's data never crosses a network
+    /// in clear text.
     pub fn new(config: PlatformConfig) -> Result<Platform> {
         let mut base = Url::parse(&config.url)
             // The URL itself is not repeated: it may carry credentials.
             .map_err(|e| Error::BadRequest(format!("the platform url is not valid: {e}")))?;
+        let allowed = match base.scheme() {
+            "https" => true,
+            "http" => is_loopback(&base),
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::PlatformUrl {
+                url: config.url.clone(),
+            });
+        }
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);
@@ -206,19 +284,33 @@ impl Platform {
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
         // reqwest uses rustls with the platform verifier (system roots) by default and
-        // reads the system proxy settings; neither is turned off here.
+        // reads the system proxy settings; neither is turned off here. Redirects are never
+        // followed: a 307 would re-post a buyer's data (and the token) to another address.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .user_agent(config.user_agent.clone())
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .build()
             .map_err(|e| Error::Internal(format!("http client: {}", describe(&e))))?;
-        Ok(Platform { http, base, config })
+        Ok(Platform {
+            http,
+            base,
+            config,
+            probed: Arc::new(AtomicBool::new(false)),
+        })
     }
 
     pub fn config(&self) -> &PlatformConfig {
         &self.config
+    }
+
+    /// True the first time it is asked on this client: its token has not been tried on
+    /// the inquiries held for a refused token yet (a fixed token comes with a new client,
+    /// i.e. a restart with the new settings).
+    pub(crate) fn first_probe(&self) -> bool {
+        !self.probed.swap(true, Ordering::Relaxed)
     }
 
     fn url(&self, path: &str) -> Result<Url> {
@@ -237,10 +329,7 @@ impl Platform {
         if !response.status().is_success() {
             return Err(Error::Platform(format!("HTTP {}", response.status())));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
+        let bytes = read_capped(response, MAX_REPLY_BYTES, "health").await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("health: {e}")))
     }
 
@@ -283,11 +372,11 @@ impl Platform {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, now));
-        let bytes = match response.bytes().await {
+        let bytes = match read_capped(response, MAX_REPLY_BYTES, "receipt").await {
             Ok(bytes) => bytes,
             Err(error) => {
                 return PostOutcome::Retry {
-                    detail: describe(&error),
+                    detail: error.to_string(),
                     retry_after,
                 };
             }
@@ -300,13 +389,26 @@ impl Platform {
                     retry_after,
                 },
             },
-            StatusCode::BAD_REQUEST
-            | StatusCode::UNAUTHORIZED
-            | StatusCode::CONFLICT
-            | StatusCode::PAYLOAD_TOO_LARGE
-            | StatusCode::UNPROCESSABLE_ENTITY => PostOutcome::Refused {
-                status: status.as_u16(),
-                detail: problem_summary(status, &bytes),
+            StatusCode::BAD_REQUEST | StatusCode::CONFLICT | StatusCode::PAYLOAD_TOO_LARGE => {
+                PostOutcome::Refused {
+                    status: status.as_u16(),
+                    detail: problem_summary(status, &bytes),
+                }
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY => {
+                PostOutcome::Held {
+                    status: status.as_u16(),
+                    detail: problem_summary(status, &bytes),
+                    retry_after,
+                }
+            }
+            // Not followed (see `new`); the operator sees it in `outbox list`.
+            _ if status.is_redirection() => PostOutcome::Retry {
+                detail: format!(
+                    "HTTP {}: a redirect, not followed (check the platform url)",
+                    status.as_u16()
+                ),
+                retry_after,
             },
             _ => PostOutcome::Retry {
                 detail: format!("HTTP {}", status.as_u16()),
@@ -331,10 +433,7 @@ impl Platform {
         if !response.status().is_success() {
             return Err(Error::Platform(format!("HTTP {}", response.status())));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
+        let bytes = read_capped(response, MAX_REPLY_BYTES, "status").await?;
         serde_json::from_slice(&bytes).map_err(|e| Error::Platform(format!("status: {e}")))
     }
 
@@ -370,11 +469,8 @@ impl Platform {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
-        Ok(Some((etag, bytes.to_vec())))
+        let bytes = read_capped(response, self.config.max_catalog_bytes, "catalog").await?;
+        Ok(Some((etag, bytes)))
     }
 
     /// `GET /v1/media/{sha256}`; the caller checks the digest.
@@ -392,11 +488,12 @@ impl Platform {
                 response.status()
             )));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| Error::Platform(describe(&e)))?;
-        Ok(bytes.to_vec())
+        read_capped(
+            response,
+            self.config.max_media_bytes,
+            &format!("media {digest}"),
+        )
+        .await
     }
 }
 
@@ -449,6 +546,40 @@ mod tests {
         assert_eq!(policy.delay(11, 1.0), Duration::from_secs(600));
         assert_eq!(policy.delay(40, 1.0), Duration::from_secs(600));
         assert_eq!(policy.delay(5, 0.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn plain_http_only_for_this_computer() {
+        for url in [
+            "https://trade.example.cn/",
+            "https://10.0.0.5:8443/api/",
+            "http://127.0.0.1:8787/",
+            "http://127.8.9.10/",
+            "http://localhost:8787/",
+            "http://LOCALHOST/",
+            "http://[::1]:8787/",
+        ] {
+            assert!(
+                Platform::new(PlatformConfig::new(url, "t")).is_ok(),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://trade.example.cn/",
+            "http://10.0.0.5:8787/",
+            "http://128.0.0.1/",
+            "http://localhost.example.cn/",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+        ] {
+            let error = Platform::new(PlatformConfig::new(url, "t")).unwrap_err();
+            assert!(matches!(error, Error::PlatformUrl { .. }), "{url}: {error}");
+            assert_eq!(error.code(), crate::ErrorCode::BadRequest);
+            for lang in [crate::Lang::En, crate::Lang::Ru, crate::Lang::Zh] {
+                let text = error.localize(lang);
+                assert!(text.contains(url) && text.contains("https://"), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 use crate::{Showroom, blocking};
 
 pub use background::{Background, Sender};
-pub use client::{Health, Platform, PlatformConfig, Retention, RetryPolicy};
+pub use client::{Health, Platform, PlatformConfig, REFUSED_RETENTION, Retention, RetryPolicy};
 pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, OutboxState};
 pub use settings::{DeviceDefaults, TradeSettings};
 pub use sync::{SyncMode, SyncReport};
@@ -365,10 +365,10 @@ impl Showroom {
         outbox::undelivered(self.store().pool()).await
     }
 
-    /// The outbox's backlog for the heartbeat: inquiries waiting to leave and the age of
-    /// the oldest at `now`.
+    /// The outbox's backlog for the heartbeat: inquiries waiting to leave, the age of the
+    /// oldest at `now`, and whether the platform refuses the device's token.
     pub async fn outbox_backlog(&self, now: OffsetDateTime) -> Result<crate::supervise::Backlog> {
-        let (pending, oldest) = outbox::backlog(self.store().pool()).await?;
+        let (pending, oldest, unauthorized) = outbox::backlog(self.store().pool()).await?;
         let oldest_age_secs = oldest
             .and_then(|t| {
                 OffsetDateTime::parse(&t, &time::format_description::well_known::Rfc3339).ok()
@@ -377,6 +377,7 @@ impl Showroom {
         Ok(crate::supervise::Backlog {
             pending,
             oldest_age_secs,
+            auth_failing: unauthorized > 0,
         })
     }
 

@@ -42,7 +42,10 @@ impl OutboxState {
     }
 }
 
-/// Why the platform refused an inquiry for good.
+/// Why the platform refused an inquiry. With the state `failed` it was refused for good
+/// (`invalid`, `conflict`, `too-large`); with the state `queued` it is held and tried again
+/// (`unauthorized`: the device's token, an operator's matter; `unknown-product`: the
+/// platform's catalog is behind, tried again after the next catalog sync).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureReason {
@@ -56,7 +59,7 @@ pub enum FailureReason {
 impl FailureReason {
     fn from_status(status: u16) -> FailureReason {
         match status {
-            401 => FailureReason::Unauthorized,
+            401 | 403 => FailureReason::Unauthorized,
             409 => FailureReason::Conflict,
             413 => FailureReason::TooLarge,
             422 => FailureReason::UnknownProduct,
@@ -120,6 +123,8 @@ pub struct DeliveryReport {
     pub delivered: u32,
     pub retrying: u32,
     pub failed: u32,
+    /// Held back by the platform (401/403 token, 422 unknown product): kept, retried.
+    pub held: u32,
 }
 
 const COLUMNS: &str = "client_ref, created_at, state, attempts, next_attempt_at, last_error, \
@@ -253,11 +258,13 @@ pub(crate) async fn undelivered(pool: &SqlitePool) -> Result<u32> {
     Ok(row.get::<i64, _>("n") as u32)
 }
 
-/// How many inquiries wait to leave, and when the oldest of them was taken (its stored
-/// `created_at`, RFC 3339 in UTC).
-pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>)> {
+/// How many inquiries wait to leave, when the oldest of them was taken (its stored
+/// `created_at`, RFC 3339 in UTC), and how many of them the platform holds back because
+/// it refuses the device's token.
+pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>, u32)> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox \
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, \
+         COALESCE(SUM(failure = 'unauthorized'), 0) AS unauthorized FROM outbox \
          WHERE state IN ('queued', 'sending')",
     )
     .fetch_one(pool)
@@ -265,7 +272,53 @@ pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>)> 
     Ok((
         row.get::<i64, _>("n") as u32,
         row.get::<Option<String>, _>("oldest"),
+        row.get::<i64, _>("unauthorized") as u32,
     ))
+}
+
+/// Makes every inquiry held for `reason` due at `now`: the cause may be gone (the token
+/// works again, a catalog sync brought the product).
+pub(crate) async fn release_held(
+    pool: &SqlitePool,
+    reason: FailureReason,
+    now: OffsetDateTime,
+) -> Result<u32> {
+    let mut conn = Durable::acquire(pool).await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND failure = ? \
+         AND next_attempt_at > ? AND body IS NOT NULL",
+    )
+    .bind(unix_ms(now))
+    .bind(reason.as_str())
+    .bind(unix_ms(now))
+    .execute(&mut *conn.0)
+    .await?
+    .rows_affected() as u32;
+    conn.release().await?;
+    if done > 0 {
+        tracing::info!(
+            count = done,
+            reason = reason.as_str(),
+            "held inquiries released"
+        );
+    }
+    Ok(done)
+}
+
+/// On a client that has not tried them yet (a new token), the oldest inquiry held for a
+/// refused token is made due now: if the platform takes it, the others follow at once.
+async fn probe_token(pool: &SqlitePool, now: OffsetDateTime) -> Result<()> {
+    let mut conn = Durable::acquire(pool).await?;
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = ? WHERE client_ref = (SELECT client_ref \
+         FROM outbox WHERE state = 'queued' AND failure = 'unauthorized' \
+         AND next_attempt_at > ? AND body IS NOT NULL ORDER BY next_attempt_at, rowid LIMIT 1)",
+    )
+    .bind(unix_ms(now))
+    .bind(unix_ms(now))
+    .execute(&mut *conn.0)
+    .await?;
+    conn.release().await
 }
 
 /// Claims one due try: only one sender wins it. Returns the body and the attempt number.
@@ -297,7 +350,18 @@ fn purge_at(retention: Retention, now: OffsetDateTime) -> Option<i64> {
     }
 }
 
-/// Records what one try came to, durably.
+/// When a refused inquiry's personal data goes: never before the refused retention (the
+/// operator must be able to see and resend it), and not at all where nothing is purged.
+fn refused_purge_at(retention: Retention, refused: Duration, now: OffsetDateTime) -> Option<i64> {
+    match retention {
+        Retention::AfterAck(after) => Some(unix_ms(now + after.max(refused))),
+        Retention::Keep => None,
+    }
+}
+
+/// Records what one try came to, durably. Personal data is given a deletion time only
+/// when the platform has received the inquiry (or refused it for good, after the longer
+/// refused retention); a held inquiry keeps it.
 async fn record(
     pool: &SqlitePool,
     client_ref: &str,
@@ -334,7 +398,42 @@ async fn record(
             )
             .bind(FailureReason::from_status(status).as_str())
             .bind(&detail)
-            .bind(purge_at(retention, now))
+            .bind(refused_purge_at(
+                retention,
+                platform.config().refused_retention,
+                now,
+            ))
+            .bind(client_ref)
+            .execute(&mut *conn.0)
+            .await?;
+        }
+        PostOutcome::Held {
+            status,
+            detail,
+            retry_after,
+        } => {
+            report.held += 1;
+            let reason = FailureReason::from_status(status);
+            // The longest back-off: nothing this device sends can succeed before someone
+            // fixes the token or the platform's catalog; a fixed token or a sync makes the
+            // inquiry due at once (`release_held`).
+            let wait = retry_after
+                .map(|r| r.min(Duration::from_secs(86_400)))
+                .unwrap_or_default()
+                .max(platform.config().retry.max);
+            tracing::warn!(
+                status,
+                attempts,
+                reason = reason.as_str(),
+                "the platform holds an inquiry back; it is kept and tried again"
+            );
+            sqlx::query(
+                "UPDATE outbox SET state = 'queued', failure = ?, next_attempt_at = ?, \
+                 last_error = ? WHERE client_ref = ? AND state = 'sending'",
+            )
+            .bind(reason.as_str())
+            .bind(unix_ms(now + wait))
+            .bind(&detail)
             .bind(client_ref)
             .execute(&mut *conn.0)
             .await?;
@@ -369,6 +468,9 @@ pub(crate) async fn deliver_due(
     platform: &Platform,
     now: OffsetDateTime,
 ) -> Result<DeliveryReport> {
+    if platform.first_probe() {
+        probe_token(pool, now).await?;
+    }
     let due: Vec<String> = sqlx::query(
         "SELECT client_ref FROM outbox WHERE state IN ('queued', 'sending') \
          AND next_attempt_at <= ? AND body IS NOT NULL ORDER BY next_attempt_at, rowid",
@@ -395,10 +497,16 @@ pub(crate) async fn deliver_due(
             let _permit = permit;
             let mut report = DeliveryReport::default();
             let Some((body, attempts)) = claim(&pool, &client_ref, now, lease).await? else {
-                return Ok(report);
+                return Ok((report, false));
             };
             report.attempted += 1;
             let outcome = platform.post_inquiry(&client_ref, &body, now).await;
+            // Any answer past the platform's token check says the token works.
+            let token_works = match &outcome {
+                PostOutcome::Accepted(_) | PostOutcome::Refused { .. } => true,
+                PostOutcome::Held { status, .. } => *status == 422,
+                PostOutcome::Retry { .. } => false,
+            };
             record(
                 &pool,
                 &client_ref,
@@ -409,23 +517,29 @@ pub(crate) async fn deliver_due(
                 &mut report,
             )
             .await?;
-            Ok::<_, Error>(report)
+            Ok::<_, Error>((report, token_works))
         });
     }
     let mut total = DeliveryReport::default();
+    let mut token_works = false;
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
         match joined.map_err(|e| Error::Internal(format!("sender: {e}")))? {
-            Ok(r) => {
+            Ok((r, works)) => {
                 total.attempted += r.attempted;
                 total.delivered += r.delivered;
                 total.retrying += r.retrying;
                 total.failed += r.failed;
+                total.held += r.held;
+                token_works |= works;
             }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
+    }
+    if token_works {
+        release_held(pool, FailureReason::Unauthorized, now).await?;
     }
     match first_error {
         Some(error) => Err(error),
@@ -448,7 +562,14 @@ pub(crate) async fn poll_statuses(
     let mut changed = 0;
     for row in rows {
         let id: String = row.get("platform_id");
-        let status = platform.inquiry_status(&id).await?;
+        // One unanswered question must not stop the others: it is asked again next time.
+        let status = match platform.inquiry_status(&id).await {
+            Ok(status) => status,
+            Err(error) => {
+                tracing::warn!(%error, "status poll of one inquiry failed");
+                continue;
+            }
+        };
         let note = status
             .note
             .as_ref()

@@ -53,6 +53,9 @@ struct DeviceSection {
     /// Hours personal data is kept after the platform's acknowledgement (desktop; a
     /// kiosk always deletes it at once). Absent: kept.
     retention_hours: Option<f64>,
+    /// Hours an inquiry the platform refused for good keeps its personal data for the
+    /// operator (where personal data is deleted at all). Absent: 720 (30 days).
+    refused_retention_hours: Option<f64>,
 }
 
 /// What the caller knows about itself: its kind and name when the file does not say.
@@ -166,6 +169,9 @@ impl TradeSettings {
                     (_, Some(hours)) => Retention::AfterAck(secs(hours * 3600.0, "retention")?),
                     (_, None) => Retention::Keep,
                 };
+                if let Some(hours) = file.device.refused_retention_hours {
+                    config.refused_retention = secs(hours * 3600.0, "refused retention")?;
+                }
                 Some(config)
             }
             _ => None,
