@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the showroom needs to build, run and test:
 # WebKitGTK and GTK for the Tauri window, fonts that render CJK and Cyrillic, Xvfb and
-# WebKitWebDriver for the window tests, Chromium for the browser tests, nginx and openssl for
+# WebKitWebDriver for the window tests, openbox and xdotool for the kiosk-close test (a real
+# window manager sending Alt+F4), Chromium for the browser tests, nginx and openssl for
 # the online show's tests behind a real TLS proxy (ui/e2e-browser/nginx.mjs).
 # Idempotent: when every package is present it installs nothing and prints one line.
 set -euo pipefail
@@ -11,7 +12,7 @@ packages=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev
   fonts-noto-cjk fonts-noto-core fonts-dejavu-core
-  xvfb xauth webkit2gtk-driver imagemagick
+  xvfb xauth webkit2gtk-driver imagemagick openbox xdotool
   tidy
   chromium
   nginx openssl
