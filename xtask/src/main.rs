@@ -129,6 +129,9 @@ fn run_app() -> Result {
 
 fn test() -> Result {
     let started = Instant::now();
+    // Every process the run starts carries this mark, so that its end can tell whether
+    // any of them is still running.
+    let run = RunMark::set();
     ui()?;
     step("UI type check");
     status(cmd("npm", &["run", "check"], &root().join("ui")))?;
@@ -167,6 +170,8 @@ fn test() -> Result {
     // The kiosk app for 3 minutes against a platform with 30 % faults (docs/soak.md);
     // everything it runs was built above.
     soak::soak(&["--minutes", "3", "--warmup-minutes", "1", "--no-build"].map(String::from))?;
+    step("no process of the run is left behind");
+    run.no_leftovers()?;
     eprintln!(
         "\nall checks passed in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -373,7 +378,9 @@ fn window_tests() -> Result {
             display
         }
     };
-    services.0.push(
+    // Dropped before `services`: the driver, WebKitWebDriver and the apps they started
+    // end while their X server still runs.
+    let _driver = Group::spawn(
         Command::new(driver)
             .args([
                 "--port",
@@ -384,10 +391,9 @@ fn window_tests() -> Result {
             .env("DISPLAY", &display)
             // The app is started by the driver and inherits this environment.
             .env("SHOWROOM_DATA_DIR", &data)
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("tauri-driver: {e}"))?,
-    );
+            .stdout(Stdio::null()),
+    )
+    .map_err(|e| format!("tauri-driver: {e}"))?;
     wait_for_port(4444, "tauri-driver")?;
     let app = root().join("target/debug/sco-showroom");
     let mut test = cmd(
@@ -403,4 +409,236 @@ fn window_tests() -> Result {
     let result = status(test);
     let _ = fs::remove_dir_all(&data);
     result
+}
+
+/// A process in a process group of its own, with everything it starts (tauri-driver starts
+/// WebKitWebDriver, which starts the app, which starts its web processes): dropping it ends
+/// the whole group, not only the process (killing tauri-driver alone left WebKitWebDriver
+/// listening on port 4445).
+struct Group(Child);
+
+impl Group {
+    fn spawn(command: &mut Command) -> std::io::Result<Group> {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0).spawn().map(Group)
+    }
+
+    /// Sends `signal` to every process of the group; false when none is left.
+    fn signal(&self, signal: &str) -> bool {
+        Command::new("kill")
+            .args([&format!("-{signal}"), "--", &format!("-{}", self.0.id())])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // A polite end first (WebKitWebDriver closes its sessions), then a forced one.
+        self.signal("TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let _ = self.0.try_wait();
+            if !self.signal("0") {
+                break;
+            }
+            sleep(Duration::from_millis(100));
+        }
+        self.signal("KILL");
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The environment variable that marks the processes of one `test` run. Not `SHOWROOM_*`:
+/// the browser suite's scripts drop those from what their children inherit.
+const RUN_MARK: &str = "XTASK_TEST_RUN";
+
+/// Marks every process a `test` run starts (through the environment they inherit), and at
+/// the end finds those still running: the run must stop all it started. Dropped without
+/// [`RunMark::no_leftovers`] (a step failed), it reports and ends them all the same.
+struct RunMark {
+    value: String,
+    /// When this process started (clock ticks since boot): nothing of the run is older.
+    since: u64,
+    checked: bool,
+}
+
+/// A process still running, as `/proc` shows it.
+struct Leftover {
+    pid: u32,
+    command: String,
+}
+
+impl RunMark {
+    fn set() -> RunMark {
+        let value = format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        );
+        // SAFETY: set at the start of `test`, before xtask has started any thread of its
+        // own that could read the environment meanwhile.
+        unsafe { env::set_var(RUN_MARK, &value) };
+        let since = fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|stat| proc_stat(&stat).map(|s| s.start))
+            .unwrap_or(0);
+        RunMark {
+            value,
+            since,
+            checked: false,
+        }
+    }
+
+    /// Fails with every process of the run still running after a grace of 10 s (for the
+    /// ones just ending), and ends them.
+    fn no_leftovers(mut self) -> Result {
+        self.checked = true;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut left = self.leftovers();
+        while !left.is_empty() && Instant::now() < deadline {
+            sleep(Duration::from_millis(250));
+            left = self.leftovers();
+        }
+        if left.is_empty() {
+            return Ok(());
+        }
+        let list = Self::end(&left);
+        Err(format!(
+            "{} process(es) started by the run were still running (now killed):\n{list}",
+            left.len()
+        ))
+    }
+
+    /// Kills `left` and lists them, one a line.
+    fn end(left: &[Leftover]) -> String {
+        for process in left {
+            let _ = Command::new("kill")
+                .args(["-KILL", &process.pid.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
+        left.iter()
+            .map(|p| format!("  {} {}", p.pid, p.command))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The processes of this run that are still running: those that carry the mark; those
+    /// whose environment is blanked (nginx writes its process title over it) that are
+    /// nginx, Chromium or Xvfb run on this repository's or the tests' temporary files; and
+    /// whatever any of them started.
+    fn leftovers(&self) -> Vec<Leftover> {
+        let me = std::process::id();
+        let mark = format!("{RUN_MARK}={}", self.value);
+        let root = root().display().to_string();
+        let temp = env::temp_dir().join("showroom-").display().to_string();
+        let mut all = Vec::new();
+        let Ok(dir) = fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        for entry in dir.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let Some(stat) = fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| proc_stat(&s))
+            else {
+                continue;
+            };
+            if pid == me || stat.state == 'Z' || stat.start < self.since {
+                continue;
+            }
+            let command = fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|b| {
+                    String::from_utf8_lossy(&b)
+                        .split('\0')
+                        .filter(|a| !a.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default();
+            let environ = fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let marked = environ.split(|&b| b == 0).any(|var| var == mark.as_bytes());
+            let blanked = !environ.contains(&b'=');
+            let known = ["nginx", "chrom", "Xvfb"]
+                .iter()
+                .any(|name| stat.name.contains(name) || command.contains(name));
+            let on_our_files = command.contains(&root) || command.contains(&temp);
+            let ours = marked || (blanked && known && on_our_files);
+            all.push((pid, stat.parent, ours, command));
+        }
+        // Whatever a process of the run started is of the run too.
+        loop {
+            let ours: std::collections::HashSet<u32> =
+                all.iter().filter(|p| p.2).map(|p| p.0).collect();
+            let mut grew = false;
+            for process in &mut all {
+                if !process.2 && ours.contains(&process.1) {
+                    process.2 = true;
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        all.into_iter()
+            .filter(|p| p.2)
+            .map(|(pid, _, _, command)| Leftover {
+                pid,
+                command: command.chars().take(300).collect(),
+            })
+            .collect()
+    }
+}
+
+impl Drop for RunMark {
+    fn drop(&mut self) {
+        if self.checked {
+            return;
+        }
+        let left = self.leftovers();
+        if !left.is_empty() {
+            eprintln!(
+                "xtask: {} process(es) started by the failed run were still running (now \
+                 killed):\n{}",
+                left.len(),
+                Self::end(&left)
+            );
+        }
+    }
+}
+
+/// The fields of `/proc/PID/stat` the leftover check reads.
+struct ProcStat {
+    name: String,
+    state: char,
+    parent: u32,
+    /// Clock ticks after boot.
+    start: u64,
+}
+
+fn proc_stat(stat: &str) -> Option<ProcStat> {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+    // utime stime cutime cstime priority nice threads itrealvalue starttime ...
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let rest: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    Some(ProcStat {
+        name: stat[open + 1..close].to_string(),
+        state: rest.first()?.chars().next()?,
+        parent: rest.get(1)?.parse().ok()?,
+        start: rest.get(19)?.parse().ok()?,
+    })
 }
