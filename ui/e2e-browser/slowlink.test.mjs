@@ -36,7 +36,7 @@ async function visit(compressed) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  if (!compressed) await cdp.send('Network.setAcceptedEncodings', { encodings: [] });
+  if (!compressed) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'identity' } });
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 300,
