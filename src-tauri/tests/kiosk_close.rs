@@ -8,7 +8,8 @@
 //! - a desktop window closes on Alt+F4 with status 0 (which proves the close reaches the
 //!   app, so that the kiosk's refusal below means something);
 //! - a kiosk refuses Alt+F4, Ctrl+W and Ctrl+Q: it keeps running and its window stays;
-//! - a kiosk whose window is destroyed anyway (`xdotool windowclose`) exits with status 12;
+//! - a kiosk whose window is destroyed anyway (`xdotool windowclose`) exits with status 12,
+//!   or, when GTK was drawing into it at that moment, 1 from GDK's X error handler;
 //! - a kiosk whose X connection is killed (`xdotool windowkill`) exits non-zero.
 //!
 //! Needs `Xvfb`, `openbox` and `xdotool` (installed by `./x test`). Run alone with
@@ -114,20 +115,22 @@ fn openbox(display: &str, dir: &Path, reaper: &mut Reaper) {
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_CACHE_HOME", dir.join("cache"))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(fs::File::create(dir.join("openbox.log")).unwrap())
         .spawn()
         .expect("openbox (installed by ./x test) must be on PATH");
     reaper.0.push(child);
     let deadline = Instant::now() + secs(20);
     loop {
-        if let (true, n) = xdotool(display, &["get_num_desktops"])
-            && n == "1"
-        {
+        let (ok, desktops) = xdotool(display, &["get_num_desktops"]);
+        if ok && desktops == "1" {
             return;
         }
+        let exited = reaper.0.last_mut().unwrap().try_wait().expect("wait");
         assert!(
-            Instant::now() < deadline,
-            "openbox did not manage the display within 20 s"
+            exited.is_none() && Instant::now() < deadline,
+            "openbox did not manage the display within 20 s (exited: {exited:?}; \
+             get_num_desktops: {ok} {desktops:?}):\n{}",
+            fs::read_to_string(dir.join("openbox.log")).unwrap_or_default()
         );
         sleep(Duration::from_millis(200));
     }
@@ -349,7 +352,11 @@ fn a_kiosk_window_cannot_be_closed_and_goes_away_only_with_a_non_zero_status() {
         }
     }
 
-    // --- The window is destroyed anyway: the kiosk ends with its own non-zero status.
+    // --- The window is destroyed anyway (no window manager does this to a client, but
+    // another X client can): the kiosk ends with its own non-zero status. Destroyed while
+    // GTK draws into it (a few runs in ten here), the drawing request fails first and
+    // GDK's X error handler ends the process with status 1: not the app's status, but not
+    // 0 either, so the service manager restarts it all the same.
     let (ok, _) = xdotool(&display, &["windowclose", &window]);
     assert!(ok, "xdotool windowclose {window}");
     let status = kiosk.wait_exit(&mut reaper, secs(20));
@@ -357,9 +364,10 @@ fn a_kiosk_window_cannot_be_closed_and_goes_away_only_with_a_non_zero_status() {
         "kiosk, window destroyed (xdotool windowclose): {}",
         describe(status)
     );
-    assert_eq!(
-        status.code(),
-        Some(KIOSK_CLOSED),
+    let gdk_x_error =
+        status.code() == Some(1) && kiosk.log().contains("received an X Window System error");
+    assert!(
+        status.code() == Some(KIOSK_CLOSED) || gdk_x_error,
         "a kiosk whose window was destroyed ended with {}:\n{}",
         describe(status),
         kiosk.log()
