@@ -156,9 +156,11 @@ async function visitor(n) {
   });
 
   await step('a category from the home screen', async () => {
-    const tiles = await js('return document.querySelectorAll("[data-testid=home-categories] button").length');
+    // Tiles are links (a real address per category) or buttons.
+    const tileCss = `${tid('home-categories')} a, ${tid('home-categories')} button`;
+    const tiles = await js(`return document.querySelectorAll(${JSON.stringify(tileCss)}).length`);
     assert.ok(tiles > 0, 'category tiles on the home screen');
-    const [tile] = (await wd('POST', s('/elements'), { using: 'css selector', value: `${tid('home-categories')} button` })).slice(n % tiles);
+    const [tile] = (await wd('POST', s('/elements'), { using: 'css selector', value: tileCss })).slice(n % tiles);
     await wd('POST', s(`/element/${tile[ELEMENT]}/click`), {});
     await eventually('category results', () =>
       js('return document.querySelector("[data-testid=results][data-pending=false]") && document.querySelectorAll("[data-testid=results] [data-testid=product-card]").length > 0'),
