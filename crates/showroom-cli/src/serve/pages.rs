@@ -477,14 +477,6 @@ fn head(lang: Lang, page: &Page, base: &str, r: &Rendered) -> String {
     let canonical = format!("{base}{}", path_of(lang, page));
     let mut h = String::new();
     let _ = writeln!(h, "<title>{}</title>", esc(&title));
-    // What the UI asks for first thing, asked for while its script is still on the way: one
-    // round trip less before anything shows on a slow link.
-    for call in ["/api/settings", "/api/catalog", "/api/showcase"] {
-        let _ = writeln!(
-            h,
-            "<link rel=\"preload\" href=\"{call}\" as=\"fetch\" crossorigin=\"anonymous\">"
-        );
-    }
     if !r.description.is_empty() {
         let _ = writeln!(
             h,
