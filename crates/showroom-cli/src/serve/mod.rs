@@ -594,6 +594,21 @@ async fn list_inquiries(
     axum::Json(entries).into_response()
 }
 
+/// What a peer answered for a reference this replica does not hold, or the local "not
+/// found" when no peer holds it either (or there are no peers).
+async fn from_peers(
+    not_found: ApiError,
+    asked: Option<impl std::future::Future<Output = Option<serde_json::Value>>>,
+) -> Response {
+    match asked {
+        Some(asked) => match asked.await {
+            Some(answer) => axum::Json(answer).into_response(),
+            None => Failure(not_found).into_response(),
+        },
+        None => Failure(not_found).into_response(),
+    }
+}
+
 /// `GET /api/inquiries/{client_ref}`: one inquiry's state (404 when unknown here and at
 /// every peer).
 async fn inquiry(
@@ -604,13 +619,9 @@ async fn inquiry(
 ) -> Response {
     match app.api.inquiry(&client_ref, q.lang()).await {
         Ok(entry) => axum::Json(entry).into_response(),
-        Err(e) if e.code == ErrorCode::NotFound && !from_peer(&app, &headers) => match &app.peers {
-            Some(peers) => match peers.entry(&client_ref).await {
-                Some(entry) => axum::Json(entry).into_response(),
-                None => Failure(e).into_response(),
-            },
-            None => Failure(e).into_response(),
-        },
+        Err(e) if e.code == ErrorCode::NotFound && !from_peer(&app, &headers) => {
+            from_peers(e, app.peers.as_ref().map(|p| p.entry(&client_ref))).await
+        }
         Err(e) => Failure(e).into_response(),
     }
 }
@@ -626,13 +637,9 @@ async fn withdraw_inquiry(
 ) -> Response {
     match app.api.withdraw_inquiry(&client_ref, q.lang()).await {
         Ok(done) => axum::Json(done).into_response(),
-        Err(e) if e.code == ErrorCode::NotFound && !from_peer(&app, &headers) => match &app.peers {
-            Some(peers) => match peers.withdraw(&client_ref).await {
-                Some(done) => axum::Json(done).into_response(),
-                None => Failure(e).into_response(),
-            },
-            None => Failure(e).into_response(),
-        },
+        Err(e) if e.code == ErrorCode::NotFound && !from_peer(&app, &headers) => {
+            from_peers(e, app.peers.as_ref().map(|p| p.withdraw(&client_ref))).await
+        }
         Err(e) => Failure(e).into_response(),
     }
 }

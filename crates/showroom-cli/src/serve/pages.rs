@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use showroom_core::i18n::{n, s, tr};
 use showroom_core::model::{LocalizedText, Price, pick};
+use showroom_core::search::SearchHit;
 use showroom_core::search::places::country_name;
 use showroom_core::{Lang, SearchRequest};
 
@@ -190,6 +191,29 @@ fn clip(text: &str, max: usize) -> String {
         .filter(|i| *i > cut.len() * 2 / 3)
         .unwrap_or(cut.len());
     format!("{}…", &cut[..at])
+}
+
+/// Links to products, closing the `<ul>` the caller opened.
+fn list_products<'a>(body: &mut String, lang: Lang, hits: impl Iterator<Item = &'a SearchHit>) {
+    for hit in hits {
+        let _ = write!(
+            body,
+            "<li><a href=\"{}\">{}</a></li>",
+            esc(&path_of(lang, &Page::Product(hit.id.clone()))),
+            esc(&text(&hit.name, lang))
+        );
+    }
+    body.push_str("</ul>");
+}
+
+/// The picture of the first listed product that has one, with its name as the alt text.
+fn first_picture(hits: &[SearchHit], lang: Lang, base: &str) -> Option<(String, String)> {
+    hits.iter().find(|h| h.has_image).map(|h| {
+        (
+            format!("{base}/media/product/{}/0/detail", seg(&h.id)),
+            text(&h.name, lang),
+        )
+    })
 }
 
 /// What a page shows: its head and its text.
@@ -380,21 +404,8 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                 "<h2>{}</h2><ul>",
                 esc(&tr(lang, "page-products", &[]))
             );
-            for hit in e.products.iter().take(LISTED) {
-                let _ = write!(
-                    body,
-                    "<li><a href=\"{}\">{}</a></li>",
-                    esc(&path_of(lang, &Page::Product(hit.id.clone()))),
-                    esc(&text(&hit.name, lang))
-                );
-            }
-            body.push_str("</ul>");
-            let image = e.products.iter().find(|h| h.has_image).map(|h| {
-                (
-                    format!("{base}/media/product/{}/0/detail", seg(&h.id)),
-                    text(&h.name, lang),
-                )
-            });
+            list_products(&mut body, lang, e.products.iter().take(LISTED));
+            let image = first_picture(&e.products, lang, base);
             Rendered {
                 status: StatusCode::OK,
                 title: name,
@@ -426,21 +437,8 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                 &[s("name", name.as_str()), n("count", total as f64)],
             );
             let mut body = format!("<h1>{}</h1><p>{}</p><ul>", esc(&name), esc(&description));
-            for hit in &hits {
-                let _ = write!(
-                    body,
-                    "<li><a href=\"{}\">{}</a></li>",
-                    esc(&path_of(lang, &Page::Product(hit.id.clone()))),
-                    esc(&text(&hit.name, lang))
-                );
-            }
-            body.push_str("</ul>");
-            let image = hits.iter().find(|h| h.has_image).map(|h| {
-                (
-                    format!("{base}/media/product/{}/0/detail", seg(&h.id)),
-                    text(&h.name, lang),
-                )
-            });
+            list_products(&mut body, lang, hits.iter());
+            let image = first_picture(&hits, lang, base);
             Rendered {
                 status: StatusCode::OK,
                 title: name,
