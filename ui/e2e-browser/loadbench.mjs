@@ -2,8 +2,11 @@
 // over HTTP against a generated catalog (100,000 products by default) with wrk (Debian's),
 // at 16, 64 and 256 connections, three ways in the same run:
 //   straight  one replica of `showroom serve`, plain HTTP on loopback
+//   cold      the same with its reply cache off ([serve] reply_cache_mib = 0): every
+//             keystroke searched, serialised and compressed again
 //   nginx     the shipped nginx site (TLS, HTTP/1.1 keep-alive) in front of two replicas
 //   static    nginx serving a file of the size of a search reply: this machine's ceiling
+// The replicas' reply-cache hits and misses (from /metrics) are printed after the table.
 // Prints a table (requests/s, p50, p99, bytes per reply on the wire, non-2xx) and writes it
 // as JSON to target/loadbench.json. Per-client limits are lifted for the run (all load comes
 // from one address); everything else is the shipped configuration.
@@ -11,8 +14,9 @@
 //   cargo build --release -p showroom-cli -p showroom-platform && (cd ui && npm run build)
 //   cd ui && node e2e-browser/loadbench.mjs [--products 100000] [--seconds 10] [--connections 16,64,256]
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -31,11 +35,13 @@ for (const bin of [BIN, process.env.SHOWROOM_PLATFORM_BIN]) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: cargo build --release -p showroom-cli -p showroom-platform`);
 }
 
+const UNLIMITED = 'requests_per_second = 1000000\nburst = 1000000\nmax_in_flight = 100000\nmax_connections = 100000';
 const work = join(ROOT, 'target/loadbench');
 mkdirSync(work, { recursive: true });
 const scratch = mkdtempSync(join(tmpdir(), 'showroom-loadbench-'));
 let stack;
 let staticNginx;
+let cold;
 try {
   // The catalog and its keystrokes, made once and kept in target/loadbench.
   const keysFile = join(work, `keystrokes-${PRODUCTS}.tsv`);
@@ -53,7 +59,7 @@ try {
     if (imported.status !== 0) throw new Error('import failed');
   }
   process.env.SHOWROOM_NGINX_TEMPLATE = data;
-  const { startStack, request } = await import('./nginx.mjs');
+  const { startStack, request, freePorts, OPERATOR } = await import('./nginx.mjs');
 
   const paths = readFileSync(keysFile, 'utf8')
     .trim()
@@ -90,13 +96,31 @@ end
   stack = await startStack({
     label: 'loadbench',
     unlimited: true,
-    serve: 'requests_per_second = 1000000\nburst = 1000000\nmax_in_flight = 100000\nmax_connections = 100000',
+    serve: UNLIMITED,
   });
+  // A third replica like `a`, its reply cache off: what each search costs.
+  const coldDir = join(scratch, 'cold');
+  cpSync(data, coldDir, { recursive: true });
+  writeFileSync(join(coldDir, 'showroom.toml'), `[serve]\n${UNLIMITED}\n`);
+  const [coldPort] = await freePorts(1);
+  cold = spawn(BIN, ['--data-dir', coldDir, 'serve', '--port', String(coldPort), '--bind', '127.0.0.1', '--ui', join(ROOT, 'ui/dist')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, SHOWROOM_REPLY_CACHE_MIB: '0', SHOWROOM_NODE: 'cold', SHOWROOM_LOG: 'warn' },
+  });
+  const coldUrl = `http://127.0.0.1:${coldPort}`;
+  for (let i = 0; ; i++) {
+    const ready = await request(`${coldUrl}/readyz`, { timeout: 2000 }).catch(() => ({ status: 0 }));
+    if (ready.status === 200) break;
+    if (i > 120) throw new Error('the cold replica did not become ready');
+    await new Promise((r) => setTimeout(r, 250));
+  }
   // A file the size of a typical search reply, for nginx's own ceiling.
   const sample = await request(new URL(paths[Math.floor(paths.length / 2)], stack.replicas[0].url).href);
   const root = join(scratch, 'static');
   mkdirSync(root);
   writeFileSync(join(root, 'reply.json'), sample.body);
+  // Compressed once, as serve keeps its replies: nginx sends the file, it does not gzip it.
+  writeFileSync(join(root, 'reply.json.gz'), gzipSync(sample.body));
   const staticConf = join(scratch, 'static.conf');
   const staticPort = stack.httpsPort + 1000 > 65000 ? stack.httpsPort - 1000 : stack.httpsPort + 1000;
   writeFileSync(
@@ -110,7 +134,7 @@ end
       'http {',
       '  access_log off;',
       `  client_body_temp_path ${scratch}/cb; proxy_temp_path ${scratch}/px; fastcgi_temp_path ${scratch}/fc; uwsgi_temp_path ${scratch}/uw; scgi_temp_path ${scratch}/sc;`,
-      '  gzip on; gzip_types application/json; gzip_min_length 512;',
+      '  gzip_static on;',
       `  server { listen 127.0.0.1:${staticPort} ssl; ssl_certificate ${stack.cert}; ssl_certificate_key ${join(stack.dir, 'key.pem')}; keepalive_requests 100000;`,
       `    location / { root ${root}; default_type application/json; } }`,
       '}',
@@ -121,6 +145,7 @@ end
 
   const targets = [
     ['straight', (c) => [`-c${c}`, stack.replicas[0].url.replace(/\/$/, '')]],
+    ['cold', (c) => [`-c${c}`, coldUrl]],
     ['nginx', (c) => [`-c${c}`, stack.url.replace(/\/$/, '')]],
     ['static', (c) => [`-c${c}`, `https://localhost:${staticPort}/reply.json`]],
   ];
@@ -160,13 +185,24 @@ end
       );
     }
   }
-  const report = { products: PRODUCTS, keystrokes: paths.length, seconds: SECONDS, rows };
+  // Reply-cache hits and misses per replica over the whole run.
+  const cache = {};
+  for (const r of stack.replicas) {
+    const text = (await request(`${r.url}metrics`, { headers: { Authorization: `Bearer ${OPERATOR}` } })).body.toString();
+    const count = (result) => Number(text.match(new RegExp(`showroom_reply_cache_total\\{result="${result}"\\} (\\d+)`))?.[1] ?? 0);
+    cache[r.node] = { hits: count('hit'), misses: count('miss') };
+  }
+  const report = { products: PRODUCTS, keystrokes: paths.length, seconds: SECONDS, rows, reply_cache: cache };
   writeFileSync(join(ROOT, 'target/loadbench.json'), JSON.stringify(report, null, 2));
   console.log('\n| target | connections | req/s | p50 ms | p99 ms | bytes/reply | non-2xx |\n|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50_ms.toFixed(2)} | ${r.p99_ms.toFixed(2)} | ${r.bytes_per_reply.toFixed(0)} | ${r.non2xx + r.errors} |`);
   }
+  for (const [node, c] of Object.entries(cache)) {
+    console.log(`replica ${node}: reply cache ${c.hits} hits, ${c.misses} misses (${((100 * c.hits) / Math.max(1, c.hits + c.misses)).toFixed(1)}% hits)`);
+  }
 } finally {
+  cold?.kill('SIGTERM');
   staticNginx?.kill('SIGQUIT');
   await stack?.stop();
   rmSync(scratch, { recursive: true, force: true });

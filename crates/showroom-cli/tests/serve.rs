@@ -844,7 +844,8 @@ async fn light_on_slow_links_compressed_and_revalidated() {
         .unwrap();
     assert_eq!(first.headers()["content-encoding"], "br");
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
-    let packed = first.bytes().await.unwrap().len();
+    let first = first.bytes().await.unwrap();
+    let packed = first.len();
     let plain = client
         .get(&url)
         .send()
@@ -871,4 +872,39 @@ async fn light_on_slow_links_compressed_and_revalidated() {
         .await
         .unwrap();
     assert_eq!(other.status().as_u16(), 200);
+    // The next visitor asking the same gets the kept reply: the same bytes, the same
+    // encoding and ETag, and /metrics counts it as a hit.
+    let hits = || async {
+        let text = reqwest::Client::new()
+            .get(format!("{base}metrics"))
+            .bearer_auth(OPERATOR)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("showroom_reply_cache_total{result=\"hit\"} "))
+            .map_or(0, |n| n.trim().parse::<u64>().unwrap())
+    };
+    let before = hits().await;
+    let second = client
+        .get(&url)
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.headers()["content-encoding"], "br");
+    assert_eq!(second.headers()["etag"].to_str().unwrap(), etag);
+    assert_eq!(second.bytes().await.unwrap(), first);
+    assert_eq!(hits().await, before + 1);
+    // A visitor who named only gzip never gets the kept brotli body.
+    let gzip = client
+        .get(&url)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
 }

@@ -18,6 +18,7 @@ mod conn;
 mod guard;
 mod pages;
 mod peers;
+mod replies;
 pub mod settings;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -84,6 +85,8 @@ struct App {
     assets: Arc<assets::Assets>,
     /// Every page's id, for the sitemaps, kept per catalog (by its stamp).
     page_ids: Arc<std::sync::Mutex<Option<StampedIds>>>,
+    /// Finished replies to the catalog's calls, for the next visitor who asks the same.
+    replies: Arc<replies::Replies>,
 }
 
 pub async fn serve(
@@ -157,6 +160,7 @@ pub async fn serve(
         metrics,
         assets: Arc::default(),
         page_ids: Arc::default(),
+        replies: Arc::new(replies::Replies::new(settings.reply_cache_bytes)),
     };
     let guard = Arc::new(Guard {
         settings: settings.clone(),
@@ -237,10 +241,6 @@ fn router(app: App) -> Router {
         .route("/sitemap.xml", get(sitemap_index))
         .route("/sitemaps/{lang}/{file}", get(sitemap))
         .fallback(get(static_file))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            catalog_etag,
-        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(
             // Brotli's default (11) costs milliseconds per reply; 4 packs a search reply
@@ -251,6 +251,11 @@ fn router(app: App) -> Router {
                 .quality(tower_http::CompressionLevel::Precise(4))
                 .compress_when(JsonOnly),
         )
+        // Outside compression, so a kept reply is kept compressed.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            catalog_etag,
+        ))
         .with_state(app)
 }
 
@@ -741,7 +746,8 @@ async fn media(
 
 /// `If-None-Match` / `ETag` for what depends only on the catalog: a browser that has the
 /// answer for this catalog gets 304 and no body. Answers carry `no-cache` (always asked
-/// again, cheaply); thumbnails are kept a day.
+/// again, cheaply); thumbnails are kept a day. The JSON answers are also kept, compressed,
+/// for the next visitor who asks the same (replies.rs).
 async fn catalog_etag(
     State(app): State<App>,
     request: axum::extract::Request,
@@ -795,6 +801,15 @@ async fn catalog_etag(
         )
             .into_response();
     }
+    let key = (!media && app.replies.enabled())
+        .then(|| replies::Replies::key(&stamp, &request.uri().to_string(), request.headers()));
+    if let Some(key) = &key {
+        if let Some(kept) = app.replies.get(key) {
+            metrics::counter!("showroom_reply_cache_total", "result" => "hit").increment(1);
+            return kept;
+        }
+        metrics::counter!("showroom_reply_cache_total", "result" => "miss").increment(1);
+    }
     let mut response = next.run(request).await;
     if response.status() == StatusCode::OK
         && let Ok(value) = HeaderValue::from_str(&etag)
@@ -805,7 +820,10 @@ async fn catalog_etag(
             HeaderValue::from_static(cache_control),
         );
     }
-    response
+    match key {
+        Some(key) => app.replies.keep(key, response).await,
+        None => response,
+    }
 }
 
 async fn robots(State(app): State<App>, headers: HeaderMap) -> Response {

@@ -20,6 +20,7 @@
 //! idle_timeout_secs = 60                   # a connection with no bytes moving is closed
 //! request_timeout_secs = 30                # a request (body included) must be answered within this
 //! retention_hours = 168                    # personal data kept after the platform's receipt
+//! reply_cache_mib = 32                     # finished catalog replies kept; 0: off (SHOWROOM_REPLY_CACHE_MIB)
 //! ```
 
 use std::net::IpAddr;
@@ -55,6 +56,7 @@ struct Section {
     idle_timeout_secs: Option<f64>,
     request_timeout_secs: Option<f64>,
     retention_hours: Option<f64>,
+    reply_cache_mib: Option<f64>,
 }
 
 /// An address range in CIDR notation (a bare address is a range of one).
@@ -134,6 +136,8 @@ pub struct ServeSettings {
     pub idle_timeout: Duration,
     pub request_timeout: Duration,
     pub retention: Duration,
+    /// Bytes of finished replies kept for the next visitor who asks the same; 0: none.
+    pub reply_cache_bytes: usize,
 }
 
 fn host_of(url: &str) -> anyhow::Result<String> {
@@ -228,6 +232,15 @@ impl ServeSettings {
         if !peers.is_empty() && operator_token.is_none() {
             bail!("[serve] peers need an operator_token (the replicas ask each other with it)");
         }
+        let reply_cache_mib = match env("SHOWROOM_REPLY_CACHE_MIB") {
+            Some(v) => v.trim().parse::<f64>().with_context(|| {
+                format!("SHOWROOM_REPLY_CACHE_MIB: {v:?} is not a number of MiB")
+            })?,
+            None => s.reply_cache_mib.unwrap_or(32.0),
+        };
+        if !(0.0..=65536.0).contains(&reply_cache_mib) {
+            bail!("[serve] reply_cache_mib: {reply_cache_mib} is not between 0 and 65536");
+        }
         Ok(ServeSettings {
             allowed_hosts,
             public_url,
@@ -254,6 +267,7 @@ impl ServeSettings {
                 s.retention_hours.unwrap_or(168.0) * 3600.0,
                 "retention_hours",
             )?,
+            reply_cache_bytes: (reply_cache_mib * 1024.0 * 1024.0) as usize,
         })
     }
 
