@@ -1,18 +1,22 @@
 // The soak's scripted visitor: drives the REAL kiosk window (sco-showroom --kiosk, through
-// tauri-driver and WebKitWebDriver, as ui/e2e does) in a loop until SOAK_UNTIL, one visitor
-// after another: attract screen → touch in a language → language switch → a category from the
-// home screen → (and back to all categories) → a search typed on the on-screen keyboard → a product page → shortlist → the
+// tauri-driver and WebKitWebDriver, as ui/e2e does) in a loop until SOAK_UNTIL (or SOAK_CYCLES
+// visitors), one visitor after another, each as quick as a hurried visitor: attract screen →
+// touch in a language → language switch → a category from the home screen → (and back to all
+// categories) → a search typed on the on-screen keyboard → a product page → shortlist → the
 // inquiry form filled and sent → no touch until the idle reset brings the attract screen back.
 // Every step is checked on screen (text, elements, counts); a missing result, a blank window or
-// a lost session ends the run with exit status 1 and a screenshot.
+// a lost session ends the run with exit status 1 and a screenshot. SIGINT or SIGTERM: the
+// visitor at the screen finishes, the outbox drains, and the run ends (a second: at once).
 //
 // Started by `cargo xtask soak`, which provides WEBDRIVER_URL, SHOWROOM_APP (the built app),
-// SOAK_OUT (the folder for progress.txt and screenshots), SOAK_UNTIL (Unix ms), SHOWROOM_BIN
-// and SHOWROOM_DATA_DIR (to read the outbox through the CLI at the end), SOAK_DRAIN_SECS, and
-// SHOWROOM_PLATFORM_URL/TOKEN (the platform's own count of what it stored).
+// SOAK_OUT (the folder for progress.txt, cycles.csv and screenshots), SOAK_UNTIL (Unix ms),
+// SOAK_CYCLES (0: no limit), SOAK_IDLE_SECS and SOAK_WARNING_SECS (the kiosk's idle timers as
+// its showroom.toml sets them), SHOWROOM_BIN and SHOWROOM_DATA_DIR (to read the outbox
+// through the CLI at the end), SOAK_DRAIN_SECS, and SHOWROOM_PLATFORM_URL/TOKEN (the
+// platform's own count of what it stored).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
@@ -24,6 +28,12 @@ const DATA = process.env.SHOWROOM_DATA_DIR;
 const PLATFORM = process.env.SHOWROOM_PLATFORM_URL;
 const TOKEN = process.env.SHOWROOM_PLATFORM_TOKEN;
 const DRAIN_MS = Number(process.env.SOAK_DRAIN_SECS ?? '180') * 1000;
+const CYCLES = Number(process.env.SOAK_CYCLES ?? '0');
+const IDLE_MS = Number(process.env.SOAK_IDLE_SECS ?? '30') * 1000;
+const WARNING_MS = Number(process.env.SOAK_WARNING_SECS ?? '5') * 1000;
+// How often a wait looks again: a WebDriver round trip costs a few milliseconds, so this is
+// about as soon as a visitor's eye would notice.
+const POLL_MS = 25;
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 for (const [name, value] of Object.entries({ SHOWROOM_APP: APP, SOAK_OUT: OUT, SHOWROOM_BIN: BIN, SHOWROOM_DATA_DIR: DATA, SHOWROOM_PLATFORM_URL: PLATFORM })) {
   assert.ok(value, `${name} is set`);
@@ -48,14 +58,45 @@ const QUERIES = [
 const NAMES = { zh: '王芳', ru: 'Айгерим Садыкова', en: 'Jane Doe' };
 
 let session;
-const progress = { cycles: 0, submitted: [], step: 'start', error: null };
+const progress = { cycles: 0, submitted: [], step: 'start', error: null, durations: [], idles: [], maxGap: 0, warnings: 0, steps: [] };
+
+// A stop signal lets the visitor at the screen finish and the outbox drain; a second one ends
+// the run at once.
+let stopping = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) {
+      progress.error = `stopped at once by a second ${signal}`;
+      save();
+      process.exit(1);
+    }
+    stopping = signal;
+    progress.stopped = signal;
+    console.error(`visitor: ${signal}: stopping after visitor ${progress.cycles + 1} and the outbox drain`);
+  });
+}
+
+const seconds = (ms) => (ms / 1000).toFixed(1);
+const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** `progress.txt`: one `key=value` a line, read by xtask's sampler; `submitted.txt`: the references. */
 function save() {
+  const d = progress.durations;
   const lines = {
     cycles: progress.cycles,
     step: progress.step,
     submitted: progress.submitted.length,
+    ...(d.length
+      ? {
+          cycle_s_mean: seconds(d.reduce((a, b) => a + b, 0) / d.length),
+          cycle_s_median: seconds(middle(d)),
+          cycle_s_max: seconds(Math.max(...d)),
+          idle_s_median: seconds(middle(progress.idles)),
+          gap_s_max: seconds(progress.maxGap),
+          warnings_answered: progress.warnings,
+        }
+      : {}),
+    ...(progress.stopped ? { stopped: progress.stopped } : {}),
     ...Object.fromEntries(Object.entries(progress.outbox ?? {}).map(([k, v]) => [`outbox_${k}`, v])),
     ...(progress.missing ? { missing: progress.missing.length } : {}),
     ...(progress.platform ? { platform_stored: progress.platform.stored, platform_posts: progress.platform.posts } : {}),
@@ -82,7 +123,7 @@ const s = (path) => `/session/${session}${path}`;
 const js = (script, ...args) => wd('POST', s('/execute/sync'), { script, args });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually(what, probe, ms = 30000) {
+async function eventually(what, probe, ms = 30000, poll = POLL_MS) {
   const deadline = Date.now() + ms;
   let last;
   while (Date.now() < deadline) {
@@ -92,16 +133,45 @@ async function eventually(what, probe, ms = 30000) {
     } catch (error) {
       last = error;
     }
-    await sleep(150);
+    await keepAwake();
+    await sleep(poll);
   }
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+// The visitor's touches (clicks and keys) and the longest time between two of them within a
+// visitor: the kiosk's idle timer must be longer than that, or its warning covers the screen.
+let lastTouch = 0;
+let cycleGap = 0;
+async function touch(element, action = 'click', body = {}) {
+  await keepAwake();
+  if (lastTouch) cycleGap = Math.max(cycleGap, Date.now() - lastTouch);
+  await wd('POST', s(`/element/${element[ELEMENT]}/${action}`), body);
+  lastTouch = Date.now();
+}
+
+// When the app was slow to answer and the visitor has not touched the screen for nearly the
+// idle time, the idle warning may be up: a visitor touches it to go on, as it asks (else the
+// next touch lands on it, or the reset takes the visit away). Counted: many mean the idle
+// time is too short for this machine.
+let lookedAt = 0;
+async function keepAwake() {
+  if (!lastTouch || Date.now() - lastTouch < IDLE_MS - 700 || Date.now() - lookedAt < 200) return;
+  lookedAt = Date.now();
+  const [button] = await wd('POST', s('/elements'), { using: 'css selector', value: `${tid('idle-warning')} button` });
+  if (!button) return;
+  progress.warnings += 1;
+  cycleGap = Math.max(cycleGap, Date.now() - lastTouch);
+  await wd('POST', s(`/element/${button[ELEMENT]}/click`), {});
+  lastTouch = Date.now();
+  await eventually('the idle warning gone', async () => !(await has(tid('idle-warning'))), 5000);
 }
 
 /** Clicks the element `css` names (the first one), as a touch would. */
 async function click(css) {
   const [found] = await wd('POST', s('/elements'), { using: 'css selector', value: css });
   assert.ok(found, `${css} is on screen`);
-  await wd('POST', s(`/element/${found[ELEMENT]}/click`), {});
+  await touch(found);
 }
 const tid = (id) => `[data-testid="${id}"]`;
 const has = (css) => js('return !!document.querySelector(arguments[0])', css);
@@ -109,10 +179,22 @@ const text = (css) => js('const e = document.querySelector(arguments[0]); return
 
 async function step(name, run) {
   progress.step = `${progress.cycles + 1}: ${name}`;
-  await run();
+  const started = Date.now();
+  try {
+    await run();
+  } catch (error) {
+    // The idle warning over the screen is the likeliest reason a touch missed: say so.
+    const warned = await has(tid('idle-warning')).catch(() => false);
+    if (warned && name !== 'idle reset') {
+      const since = lastTouch ? Date.now() - lastTouch : 0;
+      throw new Error(`${error.message} — the idle warning is on screen, ${seconds(since)} s after the last touch (idle ${seconds(IDLE_MS)} s)`, { cause: error });
+    }
+    throw error;
+  }
   // Not a blank window: the app's root has visible text.
   const shown = await js('return (document.body?.innerText ?? "").trim().length');
   assert.ok(shown > 20, `the window shows text after "${name}" (${shown} characters)`);
+  progress.steps.push(Date.now() - started);
 }
 
 async function type(query) {
@@ -126,11 +208,15 @@ async function type(query) {
     'return [...document.querySelectorAll("[data-testid=osk] button")].find((b) => b.classList.contains("wide") && b === b.parentElement.children[3]) ?? null',
   );
   assert.ok(clearKey, 'the keyboard has a clear key');
-  await wd('POST', s(`/element/${clearKey[ELEMENT]}/click`), {});
-  for (const ch of query.text) {
-    const key = await js('return [...document.querySelectorAll("[data-testid=osk] button")].find((b) => b.textContent === arguments[0]) ?? null', ch);
-    assert.ok(key, `the key ${ch} is on the keyboard`);
-    await wd('POST', s(`/element/${key[ELEMENT]}/click`), {});
+  await touch(clearKey);
+  // The keys of the query, looked up at once (a layout's keys stay while it shows).
+  const keys = await js(
+    'const keys = [...document.querySelectorAll("[data-testid=osk] button")]; return [...arguments[0]].map((ch) => keys.find((b) => b.textContent === ch) ?? null)',
+    query.text,
+  );
+  for (const [i, ch] of [...query.text].entries()) {
+    assert.ok(keys[i], `the key ${ch} is on the keyboard`);
+    await touch(keys[i]);
   }
 }
 
@@ -161,7 +247,7 @@ async function visitor(n) {
     const tiles = await js(`return document.querySelectorAll(${JSON.stringify(tileCss)}).length`);
     assert.ok(tiles > 0, 'category tiles on the home screen');
     const [tile] = (await wd('POST', s('/elements'), { using: 'css selector', value: tileCss })).slice(n % tiles);
-    await wd('POST', s(`/element/${tile[ELEMENT]}/click`), {});
+    await touch(tile);
     await eventually('category results', () =>
       js('return document.querySelector("[data-testid=results][data-pending=false]") && document.querySelectorAll("[data-testid=results] [data-testid=product-card]").length > 0'),
     );
@@ -200,15 +286,15 @@ async function visitor(n) {
     await eventually('the shortlist', () => has(tid('shortlist-item')));
     await click(tid('send-inquiry'));
     await eventually('the inquiry form', () => has(`${tid('inquiry-form')} ${tid('inquiry-item')}`));
-    const fill = async (id, value) => {
-      const [field] = await wd('POST', s('/elements'), { using: 'css selector', value: tid(id) });
-      assert.ok(field, `${id} is on the form`);
-      await wd('POST', s(`/element/${field[ELEMENT]}/clear`), {});
-      await wd('POST', s(`/element/${field[ELEMENT]}/value`), { text: value });
-    };
-    await fill('inquiry-quantity', String(100 + n));
-    await fill('inquiry-name', NAMES[other]);
-    await fill('inquiry-phone', `+7 701 ${String(1000000 + n).slice(-7)}`);
+    // The three fields looked up at once, then each cleared and typed into.
+    const ids = ['inquiry-quantity', 'inquiry-name', 'inquiry-phone'];
+    const fields = await js('return arguments[0].map((id) => document.querySelector(`[data-testid="${id}"]`))', ids);
+    const values = [String(100 + n), NAMES[other], `+7 701 ${String(1000000 + n).slice(-7)}`];
+    for (const [i, id] of ids.entries()) {
+      assert.ok(fields[i], `${id} is on the form`);
+      await wd('POST', s(`/element/${fields[i][ELEMENT]}/clear`), {});
+      await touch(fields[i], 'value', { text: values[i] });
+    }
     await click(tid('inquiry-consent'));
     await click(tid('inquiry-submit'));
     const ref = await eventually('the receipt', async () => (await has(tid('inquiry-receipt'))) && (await text(tid('receipt-ref'))));
@@ -217,9 +303,15 @@ async function visitor(n) {
   });
 
   await step('idle reset', async () => {
-    // No touch: the idle warning, then the attract screen in the default language.
-    await eventually('the idle warning', () => has(tid('idle-warning')), 60000);
-    await eventually('the attract screen after the reset', () => has(tid('attract')), 60000);
+    // No touch: the idle warning, then the attract screen in the default language. Nothing
+    // can show before the idle time is up, so the visitor looks again only shortly before.
+    const idleFrom = lastTouch;
+    lastTouch = 0;
+    await sleep(Math.max(0, idleFrom + IDLE_MS - 300 - Date.now()));
+    await eventually('the idle warning', () => has(tid('idle-warning')), IDLE_MS + 60000);
+    await sleep(Math.max(0, WARNING_MS - 300));
+    await eventually('the attract screen after the reset', () => has(tid('attract')), WARNING_MS + 60000);
+    progress.idles.push(Date.now() - idleFrom);
   });
 }
 
@@ -240,9 +332,30 @@ try {
   // No visitor is started who would still be there at the end (a cycle takes about as long
   // as the ones before it).
   const first = Date.now();
-  while (Date.now() + (progress.cycles ? (Date.now() - first) / progress.cycles : 0) < UNTIL) {
+  // One line a visitor: its time, each step's (the last is the idle wait), the longest time
+  // between two of its touches, and the idle warnings answered so far.
+  writeFileSync(
+    join(OUT, 'cycles.csv'),
+    'cycle,started_unix_ms,seconds,attract_s,language_s,category_s,search_s,product_s,inquiry_s,idle_s,longest_gap_s,warnings_answered\n',
+  );
+  while (
+    !stopping &&
+    (!CYCLES || progress.cycles < CYCLES) &&
+    Date.now() + (progress.cycles ? (Date.now() - first) / progress.cycles : 0) < UNTIL
+  ) {
+    const started = Date.now();
+    lastTouch = 0;
+    cycleGap = 0;
+    progress.steps = [];
     await visitor(progress.cycles);
+    const took = Date.now() - started;
     progress.cycles += 1;
+    progress.durations.push(took);
+    progress.maxGap = Math.max(progress.maxGap, cycleGap);
+    appendFileSync(
+      join(OUT, 'cycles.csv'),
+      `${progress.cycles},${started},${seconds(took)},${progress.steps.map(seconds).join(',')},${seconds(cycleGap)},${progress.warnings}\n`,
+    );
     save();
   }
   // The outbox drains against the flaky platform while the app still runs.
