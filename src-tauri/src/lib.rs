@@ -7,6 +7,7 @@
 //! and every new window; the admin PIN that lets an operator out is checked by the core.
 
 mod supervision;
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -332,6 +333,7 @@ fn open_window(
         builder = builder.inner_size(size.width, size.height);
     }
     let window = builder.build()?;
+    webview::lean(&window);
     supervision::watch_web_process(&window, supervision);
     if kiosk {
         // Alt+F4 or a window manager's close button: a kiosk stays open. Only the admin's

@@ -7,5 +7,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    showroom_core::process::small_pages();
     sco_showroom_lib::run();
 }

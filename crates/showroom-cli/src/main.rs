@@ -158,6 +158,7 @@ fn system_lang() -> Lang {
 }
 
 fn main() -> ExitCode {
+    showroom_core::process::small_pages();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod inquiry;
 pub mod media;
 pub mod model;
+pub mod process;
 pub mod relevance;
 pub mod search;
 pub mod showcase;
