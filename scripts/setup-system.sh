@@ -3,7 +3,8 @@
 # WebKitGTK and GTK for the Tauri window, fonts that render CJK and Cyrillic, Xvfb and
 # WebKitWebDriver for the window tests, openbox and xdotool for the kiosk-close test (a real
 # window manager sending Alt+F4), Chromium for the browser tests, nginx and openssl for
-# the online show's tests behind a real TLS proxy (ui/e2e-browser/nginx.mjs).
+# the online show's tests behind a real TLS proxy (ui/e2e-browser/nginx.mjs), wrk for its
+# load benchmark (ui/e2e-browser/loadbench.mjs), bc for scripts/measure-memory.sh.
 # Idempotent: when every package is present it installs nothing and prints one line.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
   xvfb xauth webkit2gtk-driver imagemagick openbox xdotool
   tidy
   chromium
-  nginx openssl
+  nginx openssl wrk bc
 )
 
 missing=()
