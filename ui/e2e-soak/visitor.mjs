@@ -141,13 +141,16 @@ async function eventually(what, probe, ms = 30000, poll = POLL_MS) {
 
 // The visitor's touches (clicks and keys) and the longest time between two of them within a
 // visitor: the kiosk's idle timer must be longer than that, or its warning covers the screen.
+// A touch counts from when it is sent: the app's idle timer starts at the pointer or key
+// event, and a busy app may take a while to let the WebDriver command return after it.
 let lastTouch = 0;
 let cycleGap = 0;
 async function touch(element, action = 'click', body = {}) {
   await keepAwake();
-  if (lastTouch) cycleGap = Math.max(cycleGap, Date.now() - lastTouch);
+  const sent = Date.now();
+  if (lastTouch) cycleGap = Math.max(cycleGap, sent - lastTouch);
   await wd('POST', s(`/element/${element[ELEMENT]}/${action}`), body);
-  lastTouch = Date.now();
+  lastTouch = sent;
 }
 
 // When the app was slow to answer and the visitor has not touched the screen for nearly the
@@ -161,9 +164,10 @@ async function keepAwake() {
   const [button] = await wd('POST', s('/elements'), { using: 'css selector', value: `${tid('idle-warning')} button` });
   if (!button) return;
   progress.warnings += 1;
-  cycleGap = Math.max(cycleGap, Date.now() - lastTouch);
+  const sent = Date.now();
+  cycleGap = Math.max(cycleGap, sent - lastTouch);
   await wd('POST', s(`/element/${button[ELEMENT]}/click`), {});
-  lastTouch = Date.now();
+  lastTouch = sent;
   await eventually('the idle warning gone', async () => !(await has(tid('idle-warning'))), 5000);
 }
 
