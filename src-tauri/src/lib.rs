@@ -160,7 +160,7 @@ async fn withdraw_inquiry(
 
 #[tauri::command]
 async fn outbox_info(state: State<'_, AppState>) -> Result<OutboxInfo, ApiError> {
-    state.api().await?.outbox_info(Lang::En).await
+    state.api().await?.outbox_info(Lang::En, false).await
 }
 
 #[tauri::command]

@@ -116,6 +116,10 @@ test('kiosk: the idle reset closes the unlocked staff panel and forgets the PIN'
     for (const digit of PIN) await click(`admin-key-${digit}`);
     await click('admin-unlock');
     await eventually('the unlocked staff panel', () => js('return !!document.querySelector("[data-testid=admin-exit]")'));
+    // Staff see how many inquiries wait to leave (a number), and no token alert while the
+    // platform takes this kiosk's token.
+    await eventually('the outbox count', () => js('return /^\\d+$/.test(document.querySelector("[data-testid=admin-outbox]")?.textContent.trim() ?? "")'));
+    assert.equal(await js('return document.querySelector("[data-testid=admin-auth-failing]") === null'), true, 'no token alert');
     await screenshot('admin-unlocked');
     // Nobody touches the screen: the warning, then the reset back to the attract screen with
     // the panel closed.

@@ -241,7 +241,10 @@ async fn inquiries_through_serve_reach_the_platform() {
     assert_eq!(status, 404);
     assert_eq!(missing["code"], "not-found");
     let (_, info) = get(&format!("{base}api/outbox")).await;
-    assert_eq!(info, json!({"platform_configured": true, "undelivered": 0}));
+    assert_eq!(
+        info,
+        json!({"platform_configured": true, "undelivered": 0, "auth_failing": false})
+    );
 
     // The visitor takes it back: it has left, so the personal data kept here goes now.
     let (status, done) = delete(&format!("{base}api/inquiries/{reference}")).await;
@@ -275,7 +278,38 @@ async fn without_a_platform_inquiries_stay_queued_and_serve_says_so() {
     let (_, info) = get(&format!("{base}api/outbox")).await;
     assert_eq!(
         info,
-        json!({"platform_configured": false, "undelivered": 1})
+        json!({"platform_configured": false, "undelivered": 1, "auth_failing": false})
+    );
+}
+
+/// A platform that refuses this replica's token: the inquiry is kept and waits, the
+/// operator's view of the outbox says why, a visitor's does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_is_told_to_the_operator_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = Options::new(dir.path().join("platform"), "another-token-altogether");
+    options.catalog = Some(sample());
+    options.faults = Faults::default();
+    let platform = showroom_platform::start(options).await.unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), Some(&platform));
+    let base = &server.url;
+    let (status, answer) = post(&format!("{base}api/inquiries?lang=en"), &draft()).await;
+    assert_eq!(status, 201, "{answer}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, info) = get_as_operator(&format!("{base}api/outbox")).await;
+        assert_eq!(status, 200);
+        if info["auth_failing"] == json!(true) {
+            assert_eq!(info["undelivered"], 1, "held, not lost");
+            break;
+        }
+        assert!(Instant::now() < deadline, "never refused: {info}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, info) = get(&format!("{base}api/outbox")).await;
+    assert_eq!(
+        info,
+        json!({"platform_configured": true, "undelivered": 1, "auth_failing": false})
     );
 }
 

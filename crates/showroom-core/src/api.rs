@@ -246,14 +246,28 @@ impl Api {
             .map_err(in_(lang))
     }
 
-    pub async fn outbox_info(&self, lang: Lang) -> Result<OutboxInfo, ApiError> {
+    /// The outbox's state for the form, the history and the admin panel; whether the
+    /// platform refuses the token is for the device's own screens and, in a browser, for
+    /// the `operator` only.
+    pub async fn outbox_info(&self, lang: Lang, operator: bool) -> Result<OutboxInfo, ApiError> {
         let undelivered = self.inner.showroom.undelivered().await.map_err(in_(lang))?;
+        let auth_failing = if self.inner.front != FrontEnd::Browser || operator {
+            self.inner
+                .showroom
+                .outbox_backlog(OffsetDateTime::now_utc())
+                .await
+                .map_err(in_(lang))?
+                .auth_failing
+        } else {
+            false
+        };
         Ok(OutboxInfo {
             platform_configured: self.inner.sender.get().map_or(
                 self.inner.trade.platform.is_some(),
                 Sender::platform_configured,
             ),
             undelivered,
+            auth_failing,
         })
     }
 

@@ -178,6 +178,12 @@ platform_configured: boolean,
 /**
  * Inquiries still waiting to leave (queued or sending).
  */
-undelivered: number, };
+undelivered: number, 
+/**
+ * The platform refuses this device's token: inquiries are held (kept, not lost)
+ * until an operator fixes it. Shown on the device's own screens and to the online
+ * show's operator, never to a visitor in a browser.
+ */
+auth_failing: boolean, };
 
 export type Withdrawal = { "status": "removed" } | { "status": "personal-data-deleted" } | { "status": "in-flight" };

@@ -652,9 +652,11 @@ async fn withdraw_inquiry(
 /// `GET /api/outbox`: whether a platform is configured and how much is waiting.
 async fn outbox_info(
     State(app): State<App>,
+    headers: HeaderMap,
     Q(q): Q<LangQuery>,
 ) -> ApiResult<showroom_core::inquiry::OutboxInfo> {
-    Ok(axum::Json(app.api.outbox_info(q.lang()).await?))
+    let operator = operator(&app, &headers);
+    Ok(axum::Json(app.api.outbox_info(q.lang(), operator).await?))
 }
 
 /// `GET /healthz`: the process answers.

@@ -218,6 +218,10 @@ pub struct OutboxInfo {
     pub platform_configured: bool,
     /// Inquiries still waiting to leave (queued or sending).
     pub undelivered: u32,
+    /// The platform refuses this device's token: inquiries are held (kept, not lost)
+    /// until an operator fixes it. Shown on the device's own screens and to the online
+    /// show's operator, never to a visitor in a browser.
+    pub auth_failing: bool,
 }
 
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
