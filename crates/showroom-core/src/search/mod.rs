@@ -1012,7 +1012,9 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let query_text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+        let typed: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+        // Read in the compatibility form, as the index's text is: "Ｔｅａ" is tea.
+        let query_text = analysis::normalize(&typed).into_owned();
         let filters = self.filters(request)?;
 
         let mut reading = QueryReading::AsTyped;
