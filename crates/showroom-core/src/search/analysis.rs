@@ -2,22 +2,24 @@
 //! name carries its version, and the schema version below changes with any of them, so an
 //! index made by another analysis is detected and rebuilt rather than misread.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use tantivy::tokenizer::{
     Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
 };
 use tantivy_jieba::JiebaTokenizer;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Bump on any change to the schema or to an analyzer.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
-pub const ZH: &str = "zh_v1";
-pub const RU: &str = "ru_v1";
-pub const EN: &str = "en_v1";
-pub const PREFIX: &str = "prefix_v2";
-pub const WORDS: &str = "words_v1";
-pub const ZH_GRAM: &str = "zhgram_v1";
+pub const ZH: &str = "zh_v2";
+pub const RU: &str = "ru_v2";
+pub const EN: &str = "en_v2";
+pub const PREFIX: &str = "prefix_v3";
+pub const WORDS: &str = "words_v2";
+pub const ZH_GRAM: &str = "zhgram_v2";
 
 /// Longest prefix indexed for search-as-you-type; longer query words are cut to it.
 pub const MAX_PREFIX_CHARS: usize = 12;
@@ -90,7 +92,24 @@ impl Tokenizer for StemmedWordTokenizer {
     }
 }
 
-/// Lower case, `ё` read as `е`: what every unstemmed comparison uses.
+/// Text in Unicode's compatibility form (NFKC): full-width Latin letters and digits
+/// ("Ｔｅａ１００") as the ASCII ones, compatibility ideographs as the unified ones,
+/// decomposed letters composed. What every tokenizer and the query reading start from.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfkc().collect())
+    }
+}
+
+/// The characters [`fold_into`] folds without Unicode's tables, all in NFKC already.
+fn plain(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{7F}' | 'А'..='я' | 'Ё' | 'ё' | '\u{4E00}'..='\u{9FFF}')
+}
+
+/// Lower case, `ё` read as `е`, in the compatibility form ([`normalize`]): what every
+/// unstemmed comparison uses.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     fold_into(word, &mut out);
@@ -103,6 +122,16 @@ pub fn fold_into(word: &str, out: &mut String) {
         out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
         return;
     }
+    if !word.chars().all(plain) {
+        let normal = normalize(word);
+        if let Cow::Owned(normal) = normal {
+            return fold_chars(&normal, out);
+        }
+    }
+    fold_chars(word, out)
+}
+
+fn fold_chars(word: &str, out: &mut String) {
     for c in word.chars() {
         // Latin, Russian and the common ideographs without Unicode's case tables, which
         // were a tenth of the time of indexing.
@@ -133,8 +162,12 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
             (c.is_ascii_alphanumeric(), false)
         } else {
             let cjk = is_cjk(c);
-            let word_char =
-                cjk || matches!(c as u32, 0x0401 | 0x0410..=0x0451) || c.is_alphanumeric();
+            // A combining mark (a decomposed "й" or accent) belongs to the letter before.
+            let word_char = cjk
+                || matches!(c as u32, 0x0401 | 0x0410..=0x0451)
+                || c.is_alphanumeric()
+                || (start.is_some_and(|(_, cjk)| !cjk)
+                    && unicode_normalization::char::is_combining_mark(c));
             (word_char, cjk)
         };
         match start {
@@ -298,8 +331,9 @@ impl Tokenizer for ZhTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         // Traditional and simplified characters are the same width in UTF-8, so offsets
-        // into the simplified text are offsets into the original.
-        let simplified = super::translit::simplify(text);
+        // into the simplified text are offsets into the original (unless the text was not
+        // in the compatibility form; offsets are not stored).
+        let simplified = super::translit::simplify(&normalize(text));
         let mut stream = self.jieba.token_stream(&simplified);
         let mut tokens = Vec::new();
         while let Some(t) = stream.next() {
@@ -327,7 +361,7 @@ impl Tokenizer for GramTokenizer {
             if !run.chars().any(is_cjk) {
                 continue;
             }
-            let chars: Vec<char> = super::translit::simplify(run).chars().collect();
+            let chars: Vec<char> = super::translit::simplify(&normalize(run)).chars().collect();
             for (i, c) in chars.iter().enumerate() {
                 tokens.push(token(c.to_string(), from, to, tokens.len()));
                 if let Some(next) = chars.get(i + 1) {
@@ -341,7 +375,7 @@ impl Tokenizer for GramTokenizer {
 
 /// The query-side grams of a CJK run: its bigrams, or the character itself when alone.
 pub fn query_grams(run: &str) -> Vec<String> {
-    let chars: Vec<char> = super::translit::simplify(run).chars().collect();
+    let chars: Vec<char> = super::translit::simplify(&normalize(run)).chars().collect();
     if chars.len() == 1 {
         return vec![chars[0].to_string()];
     }
@@ -389,7 +423,9 @@ mod tests {
     #[test]
     fn folding_agrees_with_unicode_lower_case() {
         let by_tables = |c: char| -> String {
-            c.to_lowercase()
+            std::iter::once(c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
                 .map(|c| if c == 'ё' { 'е' } else { c })
                 .collect()
         };
@@ -401,6 +437,30 @@ mod tests {
             assert_eq!(fold(&c.to_string()), by_tables(c), "{c:?}");
         }
         assert_eq!(fold("Ёлка МЁД Tea 茶"), "елка мед tea 茶");
+    }
+
+    #[test]
+    fn full_width_and_compatibility_forms_fold_as_plain() {
+        assert_eq!(fold("Ｔｅａ"), "tea");
+        assert_eq!(fold("５００"), "500");
+        assert_eq!(fold("Ｍｉｌｋ"), "milk");
+        // A decomposed й (и and a breve) is one word, the composed one.
+        let text = "Ｔｅａ　１００ｇ, чаи\u{306}";
+        let got: Vec<String> = words(text)
+            .into_iter()
+            .map(|(a, b)| fold(&text[a..b]))
+            .collect();
+        assert_eq!(got, ["tea", "100g", "чай"]);
+        let mut en = stemmed(Language::English);
+        assert_eq!(analyze(&mut en, "ＴＥＡＳ"), analyze(&mut en, "teas"));
+        let mut zh = zh_analyzer();
+        assert_eq!(
+            analyze(&mut zh, "蜂蜜５００克"),
+            analyze(&mut zh, "蜂蜜500克")
+        );
+        let mut grams = TextAnalyzer::from(GramTokenizer);
+        // U+F9B1 is a compatibility form of 鈴 (simplified 铃).
+        assert_eq!(analyze(&mut grams, "\u{F9B1}"), analyze(&mut grams, "铃"));
     }
 
     #[test]

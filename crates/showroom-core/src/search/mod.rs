@@ -742,6 +742,12 @@ impl DocContext<'_> {
             doc.add_text(f.text[i], text);
         }
         add_typing(&mut doc, f, &texts.typing);
+        if let Some(booth) = exhibitor
+            .and_then(|e| e.booth.as_deref())
+            .and_then(booth_key)
+        {
+            doc.add_text(f.shared, &booth);
+        }
         for shared in &texts.shared {
             let key = shared.key();
             doc.add_text(f.shared, &key);
@@ -1012,7 +1018,9 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         let searcher = self.reader.searcher();
-        let query_text: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+        let typed: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
+        // Read in the compatibility form, as the index's text is: "Ｔｅａ" is tea.
+        let query_text = analysis::normalize(&typed).into_owned();
         let filters = self.filters(request)?;
 
         let mut reading = QueryReading::AsTyped;
@@ -1154,10 +1162,13 @@ impl SearchIndex {
     /// The text query for `text`: `all_words` requires every word; otherwise any will do.
     fn plan(&self, text: &str, all_words: bool) -> Result<Plan> {
         let f = self.fields;
-        let folded_words: Vec<String> = analysis::words(text)
+        let spans: Vec<(usize, usize)> = analysis::words(text)
             .into_iter()
             .take(MAX_QUERY_WORDS)
-            .map(|(a, b)| translit::fold_pinyin(&analysis::fold(&text[a..b])))
+            .collect();
+        let folded_words: Vec<String> = spans
+            .iter()
+            .map(|&(a, b)| translit::fold_pinyin(&analysis::fold(&text[a..b])))
             .collect();
         if folded_words.is_empty() {
             return Ok(Plan {
@@ -1172,6 +1183,15 @@ impl SearchIndex {
         } else {
             Occur::Should
         };
+        // Quantities and their units ("100 g", "500克") rank what has them first but are
+        // not required, so a size does not cut the goods down to those that print it;
+        // unless the query is nothing else.
+        let mut optional = quantity_words(&folded_words);
+        if optional.iter().all(|o| *o) {
+            optional.fill(false);
+        }
+        let occur_of = |i: usize| if optional[i] { Occur::Should } else { occur };
+        let searcher = self.reader.searcher();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
@@ -1188,7 +1208,7 @@ impl SearchIndex {
                 ))
             };
             if one_letter(w) {
-                word_clauses.push((occur, term(f.prefix)));
+                word_clauses.push((occur_of(i), term(f.prefix)));
                 continue;
             }
             // Each way a word matches, and its weight. Native spellings outrank pinyin and
@@ -1201,6 +1221,20 @@ impl SearchIndex {
                 ways.push((
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                     0.5,
+                ));
+            }
+            // A Chinese word whose characters never stand together in the catalog was
+            // likely typed with a pinyin input method that picked a homophone (桥麦 for
+            // 荞麦): it is also read by its sound, below the readings of its characters.
+            if w.chars().all(analysis::is_cjk)
+                && let Some(reading) = translit::toneless_pinyin(w)
+                && self.unseen_chinese(&searcher, w)?
+            {
+                let cut: String = reading.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+                let term = Term::from_field_text(f.alt, &cut);
+                ways.push((
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    0.25,
                 ));
             }
             let len = w.chars().count();
@@ -1225,7 +1259,7 @@ impl SearchIndex {
             for (query, weight) in ways {
                 alternatives.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
             }
-            word_clauses.push((occur, Box::new(BooleanQuery::new(alternatives))));
+            word_clauses.push((occur_of(i), Box::new(BooleanQuery::new(alternatives))));
         }
         should.push((Occur::Should, Box::new(BooleanQuery::new(word_clauses))));
 
@@ -1264,28 +1298,54 @@ impl SearchIndex {
             if tokens.is_empty() {
                 continue;
             }
+            let optional_tokens: Vec<String> = spans
+                .iter()
+                .zip(&optional)
+                .filter(|(_, o)| **o)
+                .flat_map(|(&(a, b), _)| analysis::analyze(&mut analyzer, &text[a..b]))
+                .collect();
             let terms = |field| {
                 tokens
                     .iter()
-                    .map(|t| Term::from_field_text(field, t))
+                    .map(|t| {
+                        let occur = if optional_tokens.contains(t) {
+                            Occur::Should
+                        } else {
+                            occur
+                        };
+                        (Term::from_field_text(field, t), occur)
+                    })
                     .collect()
             };
-            should.push((Occur::Should, combined(terms(f.name[i]), occur, 4.0)));
-            should.push((Occur::Should, combined(terms(f.text[i]), occur, 1.5)));
+            should.push((Occur::Should, combined(terms(f.name[i]), 4.0)));
+            should.push((Occur::Should, combined(terms(f.text[i]), 1.5)));
             if *lang == Lang::Zh {
                 zh_tokens = tokens;
             }
         }
         // Chinese by characters and bigrams, for names segmented differently.
-        let grams: Vec<Term> = analysis::words(text)
-            .into_iter()
-            .map(|(a, b)| &text[a..b])
+        let grams: Vec<(Term, Occur)> = spans
+            .iter()
+            .zip(&optional)
+            .filter(|(_, o)| !**o)
+            .map(|(&(a, b), _)| &text[a..b])
             .filter(|w| w.chars().any(analysis::is_cjk))
             .flat_map(analysis::query_grams)
-            .map(|g| Term::from_field_text(f.zh_gram, &g))
+            .map(|g| (Term::from_field_text(f.zh_gram, &g), occur))
             .collect();
         if !grams.is_empty() {
-            should.push((Occur::Should, combined(grams, occur, 0.8)));
+            should.push((Occur::Should, combined(grams, 0.8)));
+        }
+        // A booth number ("A1-01") finds the goods of the exhibitor standing there.
+        if let Some(booth) = booth_key(text) {
+            let term = Term::from_field_text(f.shared, &booth);
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    8.0,
+                )),
+            ));
         }
         Ok(Plan {
             query: Some(Box::new(BooleanQuery::new(should))),
@@ -1293,6 +1353,17 @@ impl SearchIndex {
             folded_words,
             zh_tokens,
         })
+    }
+
+    /// Whether some character pair of the Chinese `word` (or the character, when alone)
+    /// is in no product's name.
+    fn unseen_chinese(&self, searcher: &Searcher, word: &str) -> Result<bool> {
+        for gram in analysis::query_grams(word) {
+            if searcher.doc_freq(&Term::from_field_text(self.fields.zh_gram, &gram))? == 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The shared names a query word matches in any of its `ways` (queries on the typing
@@ -1462,11 +1533,11 @@ fn one_letter(word: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(c), None) if !analysis::is_cjk(c))
 }
 
-/// Terms combined by `occur` (all required, or any), scored by BM25, weighted by `boost`.
-fn combined(terms: Vec<Term>, occur: Occur, boost: f32) -> Box<dyn Query> {
+/// Terms, each required or not, scored by BM25, weighted by `boost`.
+fn combined(terms: Vec<(Term, Occur)>, boost: f32) -> Box<dyn Query> {
     let clauses: Vec<(Occur, Box<dyn Query>)> = terms
         .into_iter()
-        .map(|t| -> (Occur, Box<dyn Query>) {
+        .map(|(t, occur)| -> (Occur, Box<dyn Query>) {
             (
                 occur,
                 Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
@@ -1476,9 +1547,129 @@ fn combined(terms: Vec<Term>, occur: Occur, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(clauses)), boost))
 }
 
+/// Units of weight, volume and count, folded, as written after a number.
+const UNITS: &[&str] = &[
+    "g",
+    "gr",
+    "gram",
+    "grams",
+    "kg",
+    "kilo",
+    "kilos",
+    "kilogram",
+    "kilograms",
+    "mg",
+    "ml",
+    "l",
+    "liter",
+    "liters",
+    "litre",
+    "litres",
+    "oz",
+    "lb",
+    "lbs",
+    "pc",
+    "pcs",
+    "piece",
+    "pieces",
+    "pack",
+    "packs",
+    "г",
+    "гр",
+    "грамм",
+    "грамма",
+    "граммов",
+    "кг",
+    "килограмм",
+    "килограмма",
+    "килограммов",
+    "мг",
+    "мл",
+    "л",
+    "литр",
+    "литра",
+    "литров",
+    "шт",
+    "штук",
+    "штуки",
+    "克",
+    "千克",
+    "公斤",
+    "斤",
+    "毫升",
+    "升",
+    "个",
+    "片",
+    "包",
+    "袋",
+    "瓶",
+    "盒",
+    "罐",
+    "粒",
+    "支",
+    "条",
+    "块",
+];
+
+/// Which of a query's folded words state a quantity: a number ("100", "1kg", "500мл"),
+/// or a unit right after one ("100 g", "500 克").
+fn quantity_words(words: &[String]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let number = w.starts_with(|c: char| c.is_ascii_digit())
+            && w.trim_start_matches(|c: char| c.is_ascii_digit())
+                .chars()
+                .all(char::is_alphabetic);
+        let unit = i > 0 && out[i - 1] && UNITS.contains(&w.as_str());
+        out.push(number || unit);
+    }
+    out
+}
+
+/// The key of the booth number `text` is, if it looks like one: letters and digits (and
+/// the separators between them), both, at most 12 of them ("A1-01" → "booth:a101").
+fn booth_key(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ' '))
+    {
+        return None;
+    }
+    let key: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let has = |f: fn(&char) -> bool| key.chars().any(|c| f(&c));
+    (key.len() <= 12 && has(char::is_ascii_digit) && has(char::is_ascii_alphabetic))
+        .then(|| format!("booth:{key}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities_and_their_units_are_found() {
+        let words = |q: &str| q.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(quantity_words(&words("tea 100 g")), [false, true, true]);
+        assert_eq!(quantity_words(&words("мед 500г")), [false, true]);
+        assert_eq!(quantity_words(&words("蜂蜜 500 克")), [false, true, true]);
+        // A unit's letters mean something else away from a number.
+        assert_eq!(quantity_words(&words("l tea")), [false, false]);
+        assert_eq!(quantity_words(&words("a1 01")), [false, true]);
+    }
+
+    #[test]
+    fn booth_numbers_are_read_as_one_key() {
+        assert_eq!(booth_key(" A1-01 ").as_deref(), Some("booth:a101"));
+        assert_eq!(booth_key("b2 14").as_deref(), Some("booth:b214"));
+        assert_eq!(booth_key("tea"), None);
+        assert_eq!(booth_key("100"), None);
+        assert_eq!(booth_key("мед 1"), None);
+    }
 
     #[test]
     fn forms_that_begin_another_are_left_out() {

@@ -64,6 +64,16 @@ pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
     out
 }
 
+/// The toneless pinyin of a Chinese word, its syllables joined ("荞麦" → "qiaomai"), as
+/// the word's reading is typed; `None` unless every character has one.
+pub fn toneless_pinyin(word: &str) -> Option<String> {
+    let mut out = String::new();
+    for p in simplify(word).as_str().to_pinyin() {
+        out.push_str(&fold_pinyin(p?.plain()));
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// A Russian (or other Cyrillic) word in Latin letters, as people type brand names:
 /// "Алёнка" → "alenka".
 pub fn cyrillic_to_latin(word: &str) -> Option<String> {
@@ -176,6 +186,14 @@ mod tests {
         let tea = pinyin_forms("绿茶", &[]);
         assert!(tea.contains(&"lvcha".to_string()), "{tea:?}");
         assert_eq!(fold_pinyin("lǜchá"), "lvcha");
+    }
+
+    #[test]
+    fn a_word_is_read_by_its_toneless_pinyin() {
+        assert_eq!(toneless_pinyin("桥麦").as_deref(), Some("qiaomai"));
+        assert_eq!(toneless_pinyin("蕎麥").as_deref(), Some("qiaomai"));
+        assert_eq!(toneless_pinyin("绿茶").as_deref(), Some("lvcha"));
+        assert_eq!(toneless_pinyin("茶1"), None);
     }
 
     #[test]
