@@ -146,7 +146,7 @@ async function eventually(what, probe, ms = 30000, poll = POLL_MS) {
 let lastTouch = 0;
 let cycleGap = 0;
 async function touch(element, action = 'click', body = {}) {
-  await keepAwake();
+  await keepAwake(true);
   const sent = Date.now();
   if (lastTouch) cycleGap = Math.max(cycleGap, sent - lastTouch);
   await wd('POST', s(`/element/${element[ELEMENT]}/${action}`), body);
@@ -157,9 +157,11 @@ async function touch(element, action = 'click', body = {}) {
 // idle time, the idle warning may be up: a visitor touches it to go on, as it asks (else the
 // next touch lands on it, or the reset takes the visit away). Counted: many mean the idle
 // time is too short for this machine.
+// While waiting it looks every 200 ms at most; before a touch, always.
 let lookedAt = 0;
-async function keepAwake() {
-  if (!lastTouch || Date.now() - lastTouch < IDLE_MS - 700 || Date.now() - lookedAt < 200) return;
+async function keepAwake(beforeTouch = false) {
+  if (!lastTouch || Date.now() - lastTouch < IDLE_MS - 700) return;
+  if (!beforeTouch && Date.now() - lookedAt < 200) return;
   lookedAt = Date.now();
   const [button] = await wd('POST', s('/elements'), { using: 'css selector', value: `${tid('idle-warning')} button` });
   if (!button) return;
