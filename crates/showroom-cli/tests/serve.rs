@@ -908,3 +908,53 @@ async fn light_on_slow_links_compressed_and_revalidated() {
         .unwrap();
     assert_eq!(gzip.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_has_a_search_box_that_works_before_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), None);
+    let base = &server.url;
+    // Each page starts with a plain form to its language's search page.
+    for path in [
+        "en/",
+        "ru/products/ru-altai-mountain-honey-1kg",
+        "zh/search",
+    ] {
+        let (status, html) = text_of(&format!("{base}{path}")).await;
+        assert_eq!(status, 200, "{path}");
+        let lang = &path[..2];
+        let form = format!(
+            "<main id=\"prerender\" lang=\"{}\"><form class=\"prerender-search\" role=\"search\" action=\"/{lang}/search\" method=\"get\">",
+            match lang {
+                "en" => "en-US",
+                "ru" => "ru-RU",
+                _ => "zh-CN",
+            }
+        );
+        assert!(html.contains(&form), "{path}: {html}");
+        assert!(html.contains("<input id=\"prerender-q\" type=\"search\" name=\"q\""));
+        assert_eq!(tidy_errors(&html), "", "{path}");
+        // The stand-in UI has no boot.js: nothing asks for it.
+        assert!(!html.contains("boot.js"), "{path}");
+    }
+    // What the form sends: the products that match, linked; the query is not in the page.
+    let (status, html) = text_of(&format!("{base}ru/search?q=%D0%BC%D1%91%D0%B4")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/ru/products/ru-altai-mountain-honey-1kg\""));
+    assert!(!html.contains("мёд\"") && !html.contains("value="));
+    assert!(html.contains("noindex"));
+    assert_eq!(tidy_errors(&html), "");
+    let (status, html) = text_of(&format!("{base}en/search?q=zzqx%22%3Cb%3Ezzqx")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("zzqx"), "nothing of the query is written");
+    // With the UI's boot.js, every page asks for it before the app's own files.
+    std::fs::write(dir.path().join("ui/boot.js"), "void 0;\n").unwrap();
+    let (_, html) = text_of(&format!("{base}en/categories/food")).await;
+    let boot = html
+        .find("<script src=\"/boot.js\" async")
+        .expect("the page asks for boot.js");
+    assert!(boot < html.find("src=\"/assets/app.js\"").unwrap());
+    assert_eq!(tidy_errors(&html), "");
+    let (status, _) = text_of(&format!("{base}boot.js")).await;
+    assert_eq!(status, 200);
+}

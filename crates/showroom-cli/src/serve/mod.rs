@@ -908,7 +908,16 @@ async fn static_file(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Re
         ))
         .into_response();
     }
-    if let Some((lang, page)) = pages::parse(path) {
+    if let Some((lang, mut page)) = pages::parse(path) {
+        if let pages::Page::Search(query) = &mut page {
+            *query = serde_urlencoded::from_str::<Vec<(String, String)>>(
+                uri.query().unwrap_or_default(),
+            )
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|(k, v)| (k == "q").then_some(v))
+            .unwrap_or_default();
+        }
         return match template(&app) {
             Some(html) => pages::page(&app, &headers, lang, &page, &html).await,
             None => StatusCode::NOT_FOUND.into_response(),

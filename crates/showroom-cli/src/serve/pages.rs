@@ -6,6 +6,11 @@
 //! JavaScript (the UI removes it when it starts). Also `/sitemap.xml` (an index of
 //! per-language sitemaps of every page, with alternates) and `/robots.txt`.
 //!
+//! Every page starts with a search box (a plain form to `/{lang}/search?q=`, whose page
+//! lists what matches), so a visitor on a slow link can type before the app's script has
+//! arrived: the UI's `boot.js`, a few hundred bytes the page asks for first, sends that
+//! search at once, and the app takes the text, the focus and the reply over when it starts.
+//!
 //! Everything from the catalog is escaped; nothing of a visitor's (a reference, a query)
 //! is ever written into a page.
 
@@ -95,6 +100,9 @@ pub enum Page {
     Product(String),
     Exhibitor(String),
     Category(String),
+    /// The search, with the query of the address (`?q=`): the products that match are
+    /// listed, the query itself is never written into the page. Never indexed.
+    Search(String),
     /// Another screen of the app (search, hall, shortlist, inquiries, ...): a page with the
     /// show's name only, never indexed.
     Screen,
@@ -117,7 +125,8 @@ pub fn parse(path: &str) -> Option<(Lang, Page)> {
         ("products", false) if !id.contains('/') => Page::Product(id),
         ("exhibitors", false) if !id.contains('/') => Page::Exhibitor(id),
         ("categories", false) => Page::Category(id),
-        ("search" | "hall" | "shortlist" | "inquiry" | "inquiries" | "attract", _) => Page::Screen,
+        ("search", true) => Page::Search(String::new()),
+        ("hall" | "shortlist" | "inquiry" | "inquiries" | "attract", _) => Page::Screen,
         _ => return None,
     };
     Some((lang, page))
@@ -143,6 +152,7 @@ pub fn path_of(lang: Lang, page: &Page) -> String {
         Page::Product(id) => format!("/{}/products/{}", lang.code(), seg(id)),
         Page::Exhibitor(id) => format!("/{}/exhibitors/{}", lang.code(), seg(id)),
         Page::Category(id) => format!("/{}/categories/{}", lang.code(), seg(id)),
+        Page::Search(_) => format!("/{}/search", lang.code()),
     }
 }
 
@@ -450,6 +460,38 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                 body,
             }
         }
+        Page::Search(query) => {
+            let title = tr(lang, "page-search-title", &[]);
+            let mut body = format!("<h1>{}</h1>", esc(&title));
+            let query = query.trim();
+            if !query.is_empty() {
+                let found = api
+                    .search(SearchRequest {
+                        query: query.to_string(),
+                        lang,
+                        limit: Some(LISTED),
+                        ..SearchRequest::default()
+                    })
+                    .await;
+                let (total, hits) = found.map(|f| (f.total, f.hits)).unwrap_or_default();
+                let _ = write!(
+                    body,
+                    "<p>{}</p><ul>",
+                    esc(&tr(lang, "page-search-found", &[n("count", total as f64)]))
+                );
+                list_products(&mut body, lang, hits.iter());
+            }
+            Rendered {
+                status: StatusCode::OK,
+                title,
+                description: tr(lang, "page-home-title", &[]),
+                image: None,
+                og_type: "website",
+                price: None,
+                index: false,
+                body,
+            }
+        }
         Page::Missing => not_found(),
         Page::Screen => Rendered {
             status: StatusCode::OK,
@@ -589,6 +631,25 @@ fn head(lang: Lang, page: &Page, base: &str, r: &Rendered) -> String {
     h
 }
 
+/// The search box every page starts with: a plain form to the search page, which the
+/// UI's `boot.js` makes search as the visitor types, and the app takes over when it starts.
+/// Never filled in (nothing of a visitor's is written into a page).
+fn search_form(lang: Lang) -> String {
+    format!(
+        "<form class=\"prerender-search\" role=\"search\" action=\"/{}/search\" method=\"get\">\
+         <label for=\"prerender-q\">{}</label> <input id=\"prerender-q\" type=\"search\" \
+         name=\"q\" placeholder=\"{}\" autocomplete=\"off\" data-testid=\"search\"> \
+         <button type=\"submit\">{}</button></form>",
+        lang.code(),
+        esc(&tr(lang, "page-search-label", &[])),
+        esc(&tr(lang, "page-search-placeholder", &[])),
+        esc(&tr(lang, "page-search-submit", &[])),
+    )
+}
+
+/// The UI's file that makes a page's search box search before the app has started.
+pub const BOOT_SCRIPT: &str = "boot.js";
+
 /// The UI's index.html as page `page` in `lang`: asset paths made absolute (the page is
 /// not at the root), the head and the page's text put in.
 pub async fn page(
@@ -611,11 +672,25 @@ pub async fn page(
         html.replace_range(start..end + "</title>".len(), "");
     }
     html = html.replacen("</head>", &format!("{head}</head>"), 1);
+    // Small, and asked for before the UI's own files: it is what makes the search box
+    // work on a slow link before they have arrived.
+    if app.ui.join(BOOT_SCRIPT).is_file() {
+        let first = ["<link", "<script", "</head>"]
+            .iter()
+            .filter_map(|tag| html.find(tag))
+            .min()
+            .unwrap_or(0);
+        html.insert_str(
+            first,
+            &format!("<script src=\"/{BOOT_SCRIPT}\" async fetchpriority=\"high\"></script>\n"),
+        );
+    }
     html = html.replacen(
         "<div id=\"app\">",
         &format!(
-            "<main id=\"prerender\" lang=\"{}\">{}</main><div id=\"app\">",
+            "<main id=\"prerender\" lang=\"{}\">{}{}</main><div id=\"app\">",
             lang.locale(),
+            search_form(lang),
             rendered.body
         ),
         1,
