@@ -340,6 +340,7 @@ test("the receipt's QR code is the inquiry's path route, which opens it on anoth
   await page.click('[data-testid="shortlist-toggle"]');
   await page.click('[data-testid="nav-shortlist"]');
   await page.waitForURL((u) => u.pathname === '/en/shortlist');
+  assert.equal(await page.getAttribute('[data-testid="shortlist-item"] img', 'src'), `/media/${hit.image}/grid`);
   await page.click('[data-testid="send-inquiry"]');
   await page.waitForURL((u) => u.pathname === '/en/inquiry');
   await page.waitForSelector('[data-testid="inquiry-form"] [data-testid="inquiry-item"]');
@@ -362,29 +363,42 @@ test("the receipt's QR code is the inquiry's path route, which opens it on anoth
   await phone.context.close();
 });
 
-test('thumbnails offer the grid and the detail size, and both load', async () => {
-  const { hit } = await pages();
+test('thumbnails by digest offer the grid and the detail size, kept for good', async () => {
+  const { hit, product } = await pages();
   const { page, context } = await newPage();
   await page.goto(at(`/en/search?q=${encodeURIComponent(hit.name.en)}`));
   const card = `[data-testid="results"] [data-testid="product-card"][data-product-id="${hit.id}"] img`;
   await page.waitForSelector(card);
   const img = await page.$eval(card, (i) => ({ src: i.getAttribute('src'), srcset: i.getAttribute('srcset'), sizes: i.getAttribute('sizes'), current: i.currentSrc }));
   const candidates = img.srcset.split(',').map((c) => c.trim().split(/\s+/));
-  assert.deepEqual(candidates.map((c) => c[1]), ['360w', '1080w'], img.srcset);
+  // By the photo's digest: addresses whose bytes never change, kept for good.
+  assert.match(hit.image, /^[0-9a-f]{64}$/);
+  assert.deepEqual(candidates, [
+    [`/media/${hit.image}/grid`, '360w'],
+    [`/media/${hit.image}/detail`, '1080w'],
+  ]);
   assert.equal(img.src, candidates[0][0], 'src is the grid size');
   assert.ok(img.sizes, 'sizes tells the browser the width on screen');
   for (const [url] of candidates) {
     const r = await fetch(new URL(url, URL_));
     assert.equal(r.status, 200, url);
     assert.equal(r.headers.get('content-type'), 'image/jpeg');
+    assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable', url);
   }
+  const wrong = await fetch(new URL(`/media/${'0'.repeat(64)}/grid`, URL_));
+  assert.equal(wrong.status, 404);
+  assert.ok(!/immutable|max-age/.test(wrong.headers.get('cache-control') ?? ''), 'a wrong digest is never kept');
   const grid = Buffer.from(await (await fetch(new URL(candidates[0][0], URL_))).arrayBuffer());
   const detail = Buffer.from(await (await fetch(new URL(candidates[1][0], URL_))).arrayBuffer());
   assert.ok(grid.length < detail.length, 'the grid size is the smaller file');
   // The product page's photos too.
   await page.click(`[data-testid="product-card"][data-product-id="${hit.id}"]`);
   await page.waitForSelector('.gallery img');
-  const gallery = await page.$eval('.gallery img', (i) => i.getAttribute('srcset'));
-  assert.deepEqual(gallery.split(',').map((c) => c.trim().split(/\s+/)[1]), ['360w', '1080w']);
+  const gallery = await page.$$eval('.gallery img', (imgs) => imgs.map((i) => i.getAttribute('srcset')));
+  assert.deepEqual(
+    gallery,
+    product.images.map((d) => `/media/${d}/grid 360w, /media/${d}/detail 1080w`),
+    'every photo of the product by its digest',
+  );
   await context.close();
 });

@@ -82,7 +82,8 @@ export const httpTransport: Transport = {
     return getJson<SearchResponse>(url, { signal }, earlySearch(url));
   },
   product: (id) => getJson<Product>(`/api/products/${seg(id)}`),
-  mediaUrl: (productId, index, size) => `/media/product/${seg(productId)}/${index}/${size}`,
+  mediaUrl: (productId, index, size, digest) =>
+    digest ? `/media/${seg(digest)}/${size}` : `/media/product/${seg(productId)}/${index}/${size}`,
   showSettings: () => getJson<ShowSettings>('/api/settings'),
   showcase: () => getJson<Showcase>('/api/showcase'),
   exhibitorPage: (id) => getJson<ExhibitorPage>(`/api/exhibitors/${seg(id)}`),

@@ -234,6 +234,7 @@ fn router(app: App) -> Router {
         )
         .route("/api/outbox", get(outbox_info))
         .route("/media/product/{id}/{index}/{size}", get(media))
+        .route("/media/{digest}/{size}", get(media_by_digest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
@@ -744,6 +745,57 @@ async fn media(
     }
 }
 
+/// How long a thumbnail addressed by its digest is kept: for good (a year, and `immutable`),
+/// since the address names the bytes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `GET /media/{digest}/{size}`: a thumbnail by the digest of its source, the address the UI
+/// uses in a browser. Its bytes never change, so it is kept for good; anything but a digest
+/// of the current catalog's images is 404, never kept.
+async fn media_by_digest(
+    State(app): State<App>,
+    headers: HeaderMap,
+    UrlPath((digest, size)): UrlPath<(String, String)>,
+) -> Response {
+    let Some(size) = ThumbSize::parse(&size) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{digest}-{}\"", size.as_str());
+    match app.api.image_by_digest(&digest, size).await {
+        Ok(_) if assets::not_modified(&headers, &etag) => (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, IMMUTABLE.into()),
+            ],
+        )
+            .into_response(),
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg".to_string()),
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, IMMUTABLE.into()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            let mut response = Failure(e).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+    }
+}
+
+/// Whether a path is a thumbnail by digest (`/media/{digest}/{size}`), which answers with
+/// its own caching headers.
+fn by_digest(path: &str) -> bool {
+    path.strip_prefix("/media/")
+        .is_some_and(|rest| !rest.starts_with("product/"))
+}
+
 /// `If-None-Match` / `ETag` for what depends only on the catalog: a browser that has the
 /// answer for this catalog gets 304 and no body. Answers carry `no-cache` (always asked
 /// again, cheaply); thumbnails are kept a day. The JSON answers are also kept, compressed,
@@ -755,6 +807,7 @@ async fn catalog_etag(
 ) -> Response {
     let path = request.uri().path();
     let cacheable = request.method() == axum::http::Method::GET
+        && !by_digest(path)
         && [
             "/api/catalog",
             "/api/search",

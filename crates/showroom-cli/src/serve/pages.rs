@@ -216,14 +216,15 @@ fn list_products<'a>(body: &mut String, lang: Lang, hits: impl Iterator<Item = &
     body.push_str("</ul>");
 }
 
+/// The address of a photo's detail-size thumbnail, by its digest (kept for good).
+fn picture(base: &str, digest: &str) -> String {
+    format!("{base}/media/{}/detail", seg(digest))
+}
+
 /// The picture of the first listed product that has one, with its name as the alt text.
 fn first_picture(hits: &[SearchHit], lang: Lang, base: &str) -> Option<(String, String)> {
-    hits.iter().find(|h| h.has_image).map(|h| {
-        (
-            format!("{base}/media/product/{}/0/detail", seg(&h.id)),
-            text(&h.name, lang),
-        )
-    })
+    hits.iter()
+        .find_map(|h| Some((picture(base, h.image.as_deref()?), text(&h.name, lang))))
 }
 
 /// What a page shows: its head and its text.
@@ -322,12 +323,10 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
             .filter(|t| !t.is_empty())
             .collect::<Vec<_>>()
             .join(" · ");
-            let image = (p.image_count > 0).then(|| {
-                (
-                    format!("{base}/media/product/{}/0/detail", seg(&p.id)),
-                    name.clone(),
-                )
-            });
+            let image = p
+                .images
+                .first()
+                .map(|digest| (picture(base, digest), name.clone()));
             let mut body = format!("<article><h1>{}</h1>", esc(&name));
             if let Some((src, alt)) = &image {
                 let _ = write!(

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 use tantivy_jieba::JiebaTokenizer;
 
 /// Bump on any change to the schema or to an analyzer.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 pub const ZH: &str = "zh_v1";
 pub const RU: &str = "ru_v1";
