@@ -846,6 +846,12 @@ mod tests {
             Some((Lang::En, Page::Category("food/honey".into())))
         );
         assert_eq!(parse("/ru/inquiries/abc"), Some((Lang::Ru, Page::Screen)));
+        assert_eq!(
+            parse("/zh/search"),
+            Some((Lang::Zh, Page::Search(String::new())))
+        );
+        assert_eq!(parse("/zh/search/x"), None);
+        assert_eq!(path_of(Lang::Ru, &Page::Search("мёд".into())), "/ru/search");
         assert_eq!(parse("/de/"), None);
         assert_eq!(parse("/en/unknown/x"), None);
         assert_eq!(parse("/assets/index.js"), None);
