@@ -151,6 +151,17 @@ pub async fn serve(
             }
         });
     }
+    let assets: Arc<assets::Assets> = Arc::default();
+    {
+        let (assets, ui) = (assets.clone(), ui.clone());
+        let started = Instant::now();
+        let files = tokio::task::spawn_blocking(move || assets.warm(&ui)).await?;
+        tracing::info!(
+            files,
+            ms = started.elapsed().as_millis() as u64,
+            "the UI's files are compressed"
+        );
+    }
     let app = App {
         api,
         ui,
@@ -158,7 +169,7 @@ pub async fn serve(
         settings: settings.clone(),
         budgets: budgets.clone(),
         metrics,
-        assets: Arc::default(),
+        assets,
         page_ids: Arc::default(),
         replies: Arc::new(replies::Replies::new(settings.reply_cache_bytes)),
     };
