@@ -1,7 +1,8 @@
 // The online show's addresses in headless Chromium against the real `showroom serve` (run.mjs,
 // or nginx.mjs in front of two replicas): every kind of page opens by its path in each language,
 // with one <main> once the app has replaced the server's text, and no axe violation; links are
-// path routes followed inside the app; Back restores the list and the focus; the search's query
+// path routes followed inside the app; the server page's search box works before the app and
+// hands its text, focus and reply over; Back restores the list and the focus; the search's query
 // lives in the address; old #/ links and a kiosk's own parameters; sharing and the QR codes;
 // thumbnails in two sizes.
 import { test, before, after } from 'node:test';
@@ -154,6 +155,54 @@ test('every kind of page opens by its path in each language, one <main>, accessi
   assert.equal(missing.status(), 404);
   await page.waitForSelector('[data-testid="product-back"]');
   await assertOneMain(page, 'a missing product');
+  await context.close();
+});
+
+test("the page's search box searches before the app has arrived, and the app takes over its text, focus and reply", async () => {
+  const { hit } = await pages();
+  const { page, context, problems } = await newPage();
+  // The app's script is held back, as a slow link would.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route('**/assets/*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const searched = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === '/api/search') searched.push(u.searchParams.get('query'));
+  });
+  await page.goto(at(`/en/products/${encodeURIComponent(hit.id)}`), { waitUntil: 'commit' });
+  await page.waitForSelector('#prerender-q');
+  assert.equal(await page.getAttribute('#prerender-q', 'data-testid'), 'search');
+  await page.click('#prerender-q');
+  await page.keyboard.type('tea');
+  // Sent by boot.js while the app's script is still on its way.
+  await page.waitForFunction(() => window.showroomEarlySearch?.url.includes('query=tea'));
+  assert.equal(searched.at(-1), 'tea');
+  assert.equal(await page.locator('[data-testid="results"]').count(), 0, 'the app has not started');
+  release();
+  await page.waitForSelector('[data-testid="results"][data-query="tea"][data-pending="false"] [data-testid="product-card"]');
+  await assertOneMain(page, 'after the early search');
+  assert.equal(await page.inputValue('[data-testid="search"]'), 'tea');
+  assert.deepEqual(
+    await page.evaluate(() => {
+      const el = document.activeElement;
+      return [el?.getAttribute('data-testid'), el?.selectionStart, el?.selectionEnd];
+    }),
+    ['search', 3, 3],
+    'the focus and the caret carried over',
+  );
+  assert.equal(searched.filter((q) => q === 'tea').length, 1, 'the app took the early reply');
+  const expected = await api('/api/search?query=tea&lang=en&limit=48');
+  assert.deepEqual(await cardIds(page), expected.hits.map((h) => h.id));
+  await page.waitForURL((u) => u.pathname === '/en/search' && u.search === '?q=tea');
+  // As typing in the app's box over a product: Back is the screen under it.
+  await page.goBack();
+  await page.waitForSelector('[data-testid="home"]');
+  assert.equal(here(page), '/en/');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 
