@@ -74,5 +74,12 @@ page-category-description = { $name } at the SCO Showroom: { $count ->
    *[other] { $count } products
 } from the SCO countries.
 page-search-title = Search
+page-search-label = Search the catalog
+page-search-placeholder = Product, country, exhibitor…
+page-search-submit = Search
+page-search-found = { $count ->
+    [one] { $count } product found
+   *[other] { $count } products found
+}
 page-not-found = Not found
 page-other-title = SCO Showroom

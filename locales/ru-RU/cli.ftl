@@ -91,5 +91,14 @@ page-category-description = { $name } на выставке ШОС: { $count ->
    *[other] { $count } товаров
 } из стран ШОС.
 page-search-title = Поиск
+page-search-label = Поиск по каталогу
+page-search-placeholder = Товар, страна, экспонент…
+page-search-submit = Найти
+page-search-found = { $count ->
+    [one] Найден { $count } товар
+    [few] Найдено { $count } товара
+    [many] Найдено { $count } товаров
+   *[other] Найдено { $count } товара
+}
 page-not-found = Не найдено
 page-other-title = Выставка ШОС

@@ -5,7 +5,8 @@
 // loopback only.
 //
 // Run as a program (`npm run e2e:nginx [browser] [attacks] [rolling]`, all three by default):
-//   browser  the browser checks (showroom.test.mjs, unchanged) against the https URL of nginx
+//   browser  the browser checks (showroom.test.mjs, routes.test.mjs, slowlink.test.mjs, unchanged)
+//            against the https URL of nginx
 //   attacks  attacks.test.mjs: what a hostile client tries through nginx, 0 leaks expected
 //   rolling  rolling.test.mjs: a catalog update across the replicas under load, 0 failed
 //            requests; inquiries through nginx reach the platform exactly once
@@ -500,7 +501,7 @@ async function main() {
       const stack = await startStack({ label: 'browser' });
       console.log(`nginx at ${stack.url} → serve a ${stack.replicas[0].url}, serve b ${stack.replicas[1].url}; platform ${stack.platformUrl}`);
       try {
-        code = nodeTest([join(import.meta.dirname, 'showroom.test.mjs'), join(import.meta.dirname, 'slowlink.test.mjs')], {
+        code = nodeTest(['showroom.test.mjs', 'routes.test.mjs', 'slowlink.test.mjs'].map((f) => join(import.meta.dirname, f)), {
           SHOWROOM_URL: stack.url,
           SHOWROOM_ROOT: ROOT,
           SHOWROOM_PLATFORM_URL: stack.platformUrl,

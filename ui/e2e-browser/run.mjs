@@ -1,6 +1,7 @@
 // Runs the browser end-to-end tests against the REAL `showroom serve` on the sample catalog:
 // imports catalog/ into a temporary data directory with the built target/debug/showroom,
-// serves ui/dist on a free loopback port, runs `node --test e2e-browser/`, then stops it.
+// serves ui/dist on a free loopback port, runs the browser suite (showroom.test.mjs and
+// routes.test.mjs, or the files named on the command line) with `node --test`, then stops it.
 // The reference trade platform (target/debug/showroom-platform) runs beside it on another
 // loopback port, and serve sends the form's inquiries there (SHOWROOM_PLATFORM_URL).
 // Needs `cargo build -p showroom-cli -p showroom-platform` and `npm run build` first.
@@ -71,7 +72,7 @@ try {
   const url = await addressOf(server, 'serve');
   console.log(`showroom serve at ${url}`);
   const args = ['--test', '--test-concurrency=1', ...process.argv.slice(2)];
-  if (process.argv.length <= 2) args.push(join(import.meta.dirname, 'showroom.test.mjs'));
+  if (process.argv.length <= 2) args.push(...['showroom.test.mjs', 'routes.test.mjs'].map((f) => join(import.meta.dirname, f)));
   const run = spawnSync(process.execPath, args, {
     stdio: 'inherit',
     env: {

@@ -717,9 +717,10 @@ async fn shared_links_preview_and_every_page_is_in_the_sitemap() {
             Some("CNY")
         );
         let image = meta(&html, "og:image").unwrap();
+        let digest = priced["image"].as_str().unwrap();
         assert_eq!(
             image,
-            format!("https://show.example.cn/media/product/{id}/0/detail")
+            format!("https://show.example.cn/media/{digest}/detail")
         );
         assert_eq!(
             meta(&html, "twitter:card").as_deref(),
@@ -746,6 +747,10 @@ async fn shared_links_preview_and_every_page_is_in_the_sitemap() {
             .unwrap();
         assert_eq!(picture.status().as_u16(), 200);
         assert_eq!(picture.headers()["content-type"], "image/jpeg");
+        assert_eq!(
+            picture.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
     }
     let (_, product) = get(&format!("{base}api/products/{id}")).await;
     let exhibitor = product["exhibitor"]["id"].as_str().unwrap();
@@ -941,4 +946,145 @@ async fn light_on_slow_links_compressed_and_revalidated() {
         .await
         .unwrap();
     assert_eq!(gzip.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_has_a_search_box_that_works_before_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), None);
+    let base = &server.url;
+    // Each page starts with a plain form to its language's search page.
+    for path in [
+        "en/",
+        "ru/products/ru-altai-mountain-honey-1kg",
+        "zh/search",
+    ] {
+        let (status, html) = text_of(&format!("{base}{path}")).await;
+        assert_eq!(status, 200, "{path}");
+        let lang = &path[..2];
+        let form = format!(
+            "<main id=\"prerender\" lang=\"{}\"><form class=\"prerender-search\" role=\"search\" action=\"/{lang}/search\" method=\"get\">",
+            match lang {
+                "en" => "en-US",
+                "ru" => "ru-RU",
+                _ => "zh-CN",
+            }
+        );
+        assert!(html.contains(&form), "{path}: {html}");
+        assert!(html.contains("<input id=\"prerender-q\" type=\"search\" name=\"q\""));
+        assert_eq!(tidy_errors(&html), "", "{path}");
+        // The stand-in UI has no boot.js: nothing asks for it.
+        assert!(!html.contains("boot.js"), "{path}");
+    }
+    // What the form sends: the products that match, linked; the query is not in the page.
+    let (status, html) = text_of(&format!("{base}ru/search?q=%D0%BC%D1%91%D0%B4")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/ru/products/ru-altai-mountain-honey-1kg\""));
+    assert!(!html.contains("мёд\"") && !html.contains("value="));
+    assert!(html.contains("noindex"));
+    assert_eq!(tidy_errors(&html), "");
+    let (status, html) = text_of(&format!("{base}en/search?q=zzqx%22%3Cb%3Ezzqx")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("zzqx"), "nothing of the query is written");
+    // With the UI's boot.js, every page asks for it before the app's own files.
+    std::fs::write(dir.path().join("ui/boot.js"), "void 0;\n").unwrap();
+    let (_, html) = text_of(&format!("{base}en/categories/food")).await;
+    let boot = html
+        .find("<script src=\"/boot.js\" async")
+        .expect("the page asks for boot.js");
+    assert!(boot < html.find("src=\"/assets/app.js\"").unwrap());
+    assert_eq!(tidy_errors(&html), "");
+    let (status, _) = text_of(&format!("{base}boot.js")).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thumbnails_by_digest_are_kept_for_good_and_a_wrong_digest_is_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), None);
+    let base = &server.url;
+    let client = reqwest::Client::new();
+    let (_, found) = get(&format!("{base}api/search?query=&lang=en&limit=1000")).await;
+    let hit = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["has_image"] == true)
+        .unwrap();
+    let id = hit["id"].as_str().unwrap();
+    let digest = hit["image"].as_str().unwrap();
+    assert_eq!(digest.len(), 64);
+    // The product names all its photos by digest, the first one the card's.
+    let (_, product) = get(&format!("{base}api/products/{id}")).await;
+    let images = product["images"].as_array().unwrap();
+    assert_eq!(
+        images.len() as u64,
+        product["image_count"].as_u64().unwrap()
+    );
+    assert_eq!(images[0], digest);
+
+    let mut sizes = Vec::new();
+    for size in ["grid", "detail", "full"] {
+        let url = format!("{base}media/{digest}/{size}");
+        let reply = client.get(&url).send().await.unwrap();
+        assert_eq!(reply.status().as_u16(), 200, "{size}");
+        assert_eq!(reply.headers()["content-type"], "image/jpeg");
+        assert_eq!(
+            reply.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{size}"
+        );
+        let etag = reply.headers()["etag"].to_str().unwrap().to_string();
+        let bytes = reply.bytes().await.unwrap();
+        // The same bytes as the photo by product and position.
+        let by_id = client
+            .get(format!("{base}media/product/{id}/0/{size}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_id.headers()["cache-control"], "public, max-age=86400");
+        assert_eq!(by_id.bytes().await.unwrap(), bytes, "{size}");
+        // Asked again by a browser that has it: 304, still kept for good.
+        let again = client
+            .get(&url)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304);
+        assert_eq!(
+            again.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(again.bytes().await.unwrap().is_empty());
+        sizes.push(bytes.len());
+    }
+    assert!(
+        sizes[0] < sizes[1],
+        "grid is smaller than detail: {sizes:?}"
+    );
+
+    // Anything but a digest of the catalog's photos is 404, and never kept.
+    let unknown = "0".repeat(64);
+    for path in [
+        format!("media/{unknown}/grid"),
+        format!("media/{}/grid", digest.to_uppercase()),
+        format!("media/{}/grid", &digest[..63]),
+        format!("media/{digest}0/grid"),
+        format!("media/{digest}/huge"),
+        "media/..%2F..%2Fshowroom.db/grid".to_string(),
+        format!("media/%2E%2E%2F{}/grid", &digest[6..]),
+    ] {
+        let reply = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(reply.status().as_u16(), 404, "{path}");
+        let cache = reply
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        assert!(
+            !cache.contains("immutable") && !cache.contains("max-age"),
+            "{path}: {cache}"
+        );
+    }
 }

@@ -301,6 +301,22 @@ impl Api {
     }
 }
 
+impl Api {
+    /// The JPEG bytes of a thumbnail by the digest of its source (the online show's
+    /// `/media/{digest}/{size}`); not found unless the stored catalog has that image.
+    pub async fn image_by_digest(
+        &self,
+        digest: &str,
+        size: ThumbSize,
+    ) -> Result<Vec<u8>, ApiError> {
+        self.inner
+            .showroom
+            .image_by_digest(digest, size)
+            .await
+            .map_err(in_(Lang::En))
+    }
+}
+
 fn in_(lang: Lang) -> impl Fn(Error) -> ApiError {
     move |error| ApiError::new(&error, lang)
 }

@@ -212,12 +212,15 @@ impl Showroom {
     pub async fn rebuild_index(&self) -> Result<()> {
         let _guard = self.inner.import_lock.lock().await;
         let data = self.inner.store.load_all().await?;
-        let counts = self.inner.store.image_counts().await?;
+        let images = self.inner.store.first_images().await?;
         let name = Self::new_index_name();
         let dir = self.index_root().join(&name);
         let index = blocking(move || {
-            let counts: HashMap<&str, u32> = counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            SearchIndex::build(&dir, &data, &counts)
+            let images: HashMap<&str, &str> = images
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            SearchIndex::build(&dir, &data, &images)
         })
         .await??;
         self.inner.store.set_index_dir(&name).await?;
@@ -302,11 +305,12 @@ impl Showroom {
             let images = media
                 .prepare(&work.root, &work.data.products, &limits)
                 .map_err(Error::InvalidBundle)?;
-            let mut counts: HashMap<&str, u32> = HashMap::new();
-            for row in &images {
-                *counts.entry(row.product.as_str()).or_default() += 1;
-            }
-            let index = SearchIndex::build(&dir, &work.data, &counts)?;
+            let first: HashMap<&str, &str> = images
+                .iter()
+                .filter(|row| row.position == 0)
+                .map(|row| (row.product.as_str(), row.digest.as_str()))
+                .collect();
+            let index = SearchIndex::build(&dir, &work.data, &first)?;
             Ok((images, index))
         })
         .await??;
@@ -396,7 +400,7 @@ impl Showroom {
         let p = store.product(id).await?.ok_or_else(not_found)?;
         let exhibitor = store.exhibitor(&p.exhibitor).await?.ok_or_else(not_found)?;
         let category = store.category(&p.category).await?.ok_or_else(not_found)?;
-        let image_count = store.image_counts().await?.get(id).copied().unwrap_or(0);
+        let images = store.image_digests(id).await?;
         Ok(ProductView {
             id: p.id,
             exhibitor: ExhibitorRef {
@@ -421,7 +425,8 @@ impl Showroom {
             certifications: p.certifications,
             storage: p.storage,
             shelf_life_days: p.shelf_life_days,
-            image_count,
+            image_count: images.len() as u32,
+            images,
             tags: p.tags,
             updated_at: p.updated_at,
         })
@@ -446,6 +451,32 @@ impl Showroom {
             })?;
         let media = self.inner.media.clone();
         blocking(move || media.read(&digest, size)).await?
+    }
+
+    /// The JPEG bytes of the thumbnail of an image of the stored catalog, by the digest of
+    /// its source. Not found for anything but a digest of the catalog's images whose
+    /// thumbnail is whole: the same address always answers with the same bytes.
+    pub async fn image_by_digest(&self, digest: &str, size: ThumbSize) -> Result<Vec<u8>> {
+        let not_found = || Error::NotFound {
+            kind: "image",
+            id: digest.chars().take(64).collect(),
+        };
+        let well_formed = digest.len() == 64
+            && digest
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !well_formed || !self.inner.store.has_image_digest(digest).await? {
+            return Err(not_found());
+        }
+        let media = self.inner.media.clone();
+        let wanted = digest.to_string();
+        let bytes = blocking(move || media.read(&wanted, size))
+            .await?
+            .map_err(|_| not_found())?;
+        if !media::is_whole_jpeg_bytes(&bytes) {
+            return Err(not_found());
+        }
+        Ok(bytes)
     }
 
     /// Checks that the data directory is sound: SQLite's integrity check, and an index

@@ -155,6 +155,11 @@ fn is_whole_jpeg(path: &Path) -> bool {
     check().unwrap_or(false)
 }
 
+/// The same check on bytes read already.
+pub(crate) fn is_whole_jpeg_bytes(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && bytes.ends_with(&[0xFF, 0xD9])
+}
+
 impl MediaStore {
     pub fn open(dir: PathBuf) -> Result<Self> {
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;

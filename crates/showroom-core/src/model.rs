@@ -198,6 +198,9 @@ pub struct ProductView {
     pub storage: Option<String>,
     pub shelf_life_days: Option<u32>,
     pub image_count: u32,
+    /// The digests of the photos, in order: their thumbnails are `/media/{digest}/{size}`
+    /// in the online show.
+    pub images: Vec<String>,
     pub tags: Vec<String>,
     pub updated_at: Option<String>,
 }

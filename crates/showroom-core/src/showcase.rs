@@ -329,7 +329,7 @@ pub fn qr_code(url: &str) -> Result<QrCode> {
 fn card(
     p: &Product,
     exhibitor_names: &HashMap<&str, &LocalizedText>,
-    images: &BTreeMap<String, u32>,
+    images: &BTreeMap<String, String>,
 ) -> SearchHit {
     SearchHit {
         id: p.id.clone(),
@@ -346,7 +346,8 @@ fn card(
         unit: p.unit.clone(),
         moq: p.moq,
         price: p.price.clone(),
-        has_image: images.get(&p.id).copied().unwrap_or(0) > 0,
+        has_image: images.contains_key(&p.id),
+        image: images.get(&p.id).cloned(),
         tags: p.tags.clone(),
     }
 }
@@ -359,7 +360,7 @@ fn exhibitor_names(data: &CatalogData) -> HashMap<&str, &LocalizedText> {
 }
 
 /// Builds the home screen from a whole catalog.
-pub fn showcase(data: &CatalogData, images: &BTreeMap<String, u32>) -> Showcase {
+pub fn showcase(data: &CatalogData, images: &BTreeMap<String, String>) -> Showcase {
     let names = exhibitor_names(data);
     let tagged = |tag: &str| -> Vec<SearchHit> {
         let mut list: Vec<&Product> = data
@@ -369,7 +370,7 @@ pub fn showcase(data: &CatalogData, images: &BTreeMap<String, u32>) -> Showcase 
             .collect();
         // Newest first for "new"; pictures first for both, so the screen is never grey.
         list.sort_by(|a, b| {
-            let img = |p: &Product| images.get(&p.id).copied().unwrap_or(0) == 0;
+            let img = |p: &Product| !images.contains_key(&p.id);
             img(a)
                 .cmp(&img(b))
                 .then_with(|| b.updated_at.cmp(&a.updated_at))
@@ -450,9 +451,9 @@ fn exhibitor_ref(e: &crate::model::Exhibitor) -> ExhibitorRef {
 }
 
 impl crate::Showroom {
-    async fn whole_catalog(&self) -> Result<(CatalogData, BTreeMap<String, u32>)> {
+    async fn whole_catalog(&self) -> Result<(CatalogData, BTreeMap<String, String>)> {
         let data = self.inner.store.load_all().await?;
-        let images = self.inner.store.image_counts().await?;
+        let images = self.inner.store.first_images().await?;
         Ok((data, images))
     }
 

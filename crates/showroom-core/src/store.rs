@@ -325,6 +325,36 @@ impl Store {
         Ok(row.map(|r| r.get("digest")))
     }
 
+    /// The digests of a product's images, in order.
+    pub async fn image_digests(&self, product: &str) -> Result<Vec<String>> {
+        let rows =
+            sqlx::query("SELECT digest FROM product_image WHERE product = ? ORDER BY position")
+                .bind(product)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().map(|r| r.get("digest")).collect())
+    }
+
+    /// The digest of every product's first image, by product.
+    pub async fn first_images(&self) -> Result<BTreeMap<String, String>> {
+        let rows = sqlx::query("SELECT product, digest FROM product_image WHERE position = 0")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>("product"), r.get::<String, _>("digest")))
+            .collect())
+    }
+
+    /// Whether an image of the stored catalog has this digest.
+    pub async fn has_image_digest(&self, digest: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 FROM product_image WHERE digest = ? LIMIT 1")
+            .bind(digest)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     pub async fn image_counts(&self) -> Result<BTreeMap<String, u32>> {
         let rows = sqlx::query("SELECT product, COUNT(*) AS n FROM product_image GROUP BY product")
             .fetch_all(&self.pool)

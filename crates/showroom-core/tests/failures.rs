@@ -223,6 +223,87 @@ async fn an_index_of_another_schema_version_is_rebuilt() {
     showroom.close().await;
 }
 
+/// A data directory whose index was made before search cards carried their first photo's
+/// digest (schema 7, the release before): on open the index is rebuilt from SQLite, and cards,
+/// the product and the thumbnails by digest all name the photo by its source's SHA-256.
+#[tokio::test]
+async fn an_index_made_before_cards_named_their_photo_is_rebuilt_with_it() {
+    use sha2::Digest;
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("bundle");
+    write_bundle(&bundle);
+    let photo = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../catalog/images/ru-altai-mountain-honey-1kg.jpg"),
+    )
+    .unwrap();
+    fs::create_dir_all(bundle.join("images")).unwrap();
+    fs::write(bundle.join("images/honey.jpg"), &photo).unwrap();
+    let products = fs::read_to_string(bundle.join("products.jsonl"))
+        .unwrap()
+        .replacen(
+            r#""unit": "kg"}"#,
+            r#""unit": "kg", "images": ["images/honey.jpg"]}"#,
+            1,
+        );
+    fs::write(bundle.join("products.jsonl"), products).unwrap();
+    let digest = hex::encode(sha2::Sha256::digest(&photo));
+
+    let data = tmp.path().join("data");
+    let showroom = Showroom::open(Config::new(&data)).await.unwrap();
+    showroom.import_bundle(&bundle, false).await.unwrap();
+    showroom.close().await;
+    let folder = index_folder(&data);
+    let meta_path = folder.join("showroom-index.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(&meta_path).unwrap()).unwrap();
+    assert_eq!(meta["schema_version"].as_u64(), Some(8));
+    meta["schema_version"] = 7.into();
+    fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+
+    let showroom = answers_as_before(&data).await;
+    assert_ne!(index_folder(&data), folder, "the old index was rebuilt");
+    let hits = showroom.search(request("")).await.unwrap().hits;
+    let images: Vec<(&str, Option<&str>, bool)> = hits
+        .iter()
+        .map(|h| (h.id.as_str(), h.image.as_deref(), h.has_image))
+        .collect();
+    assert!(
+        images.contains(&("honey-1", Some(digest.as_str()), true)),
+        "{images:?}"
+    );
+    assert!(images.contains(&("tea-1", None, false)), "{images:?}");
+    assert_eq!(
+        showroom.product("honey-1").await.unwrap().images,
+        vec![digest.clone()]
+    );
+    let page = showroom.exhibitor_page("bee").await.unwrap();
+    let honey = page.products.iter().find(|p| p.id == "honey-1").unwrap();
+    assert_eq!(honey.image.as_deref(), Some(digest.as_str()));
+
+    // The thumbnails by digest: the catalog's own only.
+    for size in showroom_core::ThumbSize::ALL {
+        let bytes = showroom.image_by_digest(&digest, size).await.unwrap();
+        assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && bytes.ends_with(&[0xFF, 0xD9]));
+    }
+    for wrong in [
+        "0".repeat(64),
+        digest.to_uppercase(),
+        digest[..63].to_string(),
+        format!("../{}", &digest[3..]),
+    ] {
+        let error = showroom
+            .image_by_digest(&wrong, showroom_core::ThumbSize::Grid)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, showroom_core::Error::NotFound { .. }),
+            "{wrong}: {error:?}"
+        );
+    }
+    showroom.close().await;
+}
+
 fn migrations() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations")
 }

@@ -28,10 +28,11 @@ function codeForStatus(status: number): string {
   return 'internal';
 }
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+/** `early`: the reply to this very request, already asked for (public/boot.js). */
+async function getJson<T>(url: string, init?: RequestInit, early?: Promise<Response>): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+    response = await (early ?? fetch(url, { ...init, headers: { Accept: 'application/json', ...init?.headers } }));
   } catch (e) {
     // The server cannot be reached: no code of the contract fits better.
     throw new ApiCallError('internal', e instanceof Error ? e.message : String(e));
@@ -63,13 +64,26 @@ function searchUrl(request: SearchRequest): string {
   return `/api/search?${params}`;
 }
 
+/** The reply to the search the server page's box sent before the app started (public/boot.js),
+ *  when it is this one; taken once. */
+function earlySearch(url: string): Promise<Response> | undefined {
+  const early = window.showroomEarlySearch;
+  if (early?.url !== url) return undefined;
+  window.showroomEarlySearch = undefined;
+  return early.reply;
+}
+
 const seg = encodeURIComponent;
 
 export const httpTransport: Transport = {
   catalogInfo: () => getJson<CatalogInfo>('/api/catalog'),
-  search: (request, signal) => getJson<SearchResponse>(searchUrl(request), { signal }),
+  search: (request, signal) => {
+    const url = searchUrl(request);
+    return getJson<SearchResponse>(url, { signal }, earlySearch(url));
+  },
   product: (id) => getJson<Product>(`/api/products/${seg(id)}`),
-  mediaUrl: (productId, index, size) => `/media/product/${seg(productId)}/${index}/${size}`,
+  mediaUrl: (productId, index, size, digest) =>
+    digest ? `/media/${seg(digest)}/${size}` : `/media/product/${seg(productId)}/${index}/${size}`,
   showSettings: () => getJson<ShowSettings>('/api/settings'),
   showcase: () => getJson<Showcase>('/api/showcase'),
   exhibitorPage: (id) => getJson<ExhibitorPage>(`/api/exhibitors/${seg(id)}`),

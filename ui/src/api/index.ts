@@ -44,8 +44,9 @@ export function product(id: string): Promise<Product> {
   return transport.product(id);
 }
 
-export function mediaUrl(productId: string, index: number, size: MediaSize): string {
-  return transport.mediaUrl(productId, index, size);
+/** A photo's thumbnail; with the photo's `digest` an address that never changes (see Transport). */
+export function mediaUrl(productId: string, index: number, size: MediaSize, digest?: string | null): string {
+  return transport.mediaUrl(productId, index, size, digest);
 }
 
 export function showSettings(): Promise<ShowSettings> {

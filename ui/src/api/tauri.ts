@@ -31,6 +31,7 @@ export const tauriTransport: Transport = {
   catalogInfo: () => call<CatalogInfo>('catalog_info'),
   search: (request) => call<SearchResponse>('search', { request }),
   product: (id) => call<Product>('product', { id }),
+  // The app's own files: by product and position (the digest matters to a browser's cache only).
   mediaUrl: (productId, index, size) => convertFileSrc(`product/${productId}/${index}/${size}`, 'media'),
   showSettings: () => call<ShowSettings>('show_settings'),
   showcase: () => call<Showcase>('showcase'),

@@ -26,7 +26,10 @@ export interface Transport {
   /** `signal` aborts a search a newer one superseded, where the transport can (HTTP). */
   search(request: SearchRequest, signal?: AbortSignal): Promise<SearchResponse>;
   product(id: string): Promise<Product>;
-  mediaUrl(productId: string, index: number, size: MediaSize): string;
+  /** A photo's thumbnail. `digest` (the photo's, from `SearchHit.image` or `Product.images`)
+   *  makes it an address that never changes, cached for good by a browser; without it (an older
+   *  saved shortlist) the address is by product and position. */
+  mediaUrl(productId: string, index: number, size: MediaSize, digest?: string | null): string;
   showSettings(): Promise<ShowSettings>;
   showcase(): Promise<Showcase>;
   exhibitorPage(id: string): Promise<ExhibitorPage>;

@@ -37,7 +37,12 @@ moq_max?: number | null, sort?: SortOrder, };
 
 export type HighlightSpan = { text: string, hit: boolean, };
 
-export type SearchHit = { id: string, score: number, name: Record<string, string>, highlight: { [key in string]: Array<HighlightSpan> }, country: string, category: string, exhibitor: string, exhibitor_name: Record<string, string>, unit: string, moq: number | null, price: Price | null, has_image: boolean, tags: Array<string>, };
+export type SearchHit = { id: string, score: number, name: Record<string, string>, highlight: { [key in string]: Array<HighlightSpan> }, country: string, category: string, exhibitor: string, exhibitor_name: Record<string, string>, unit: string, moq: number | null, price: Price | null, has_image: boolean, 
+/**
+ * The digest of the first photo, when there is one: its thumbnails are
+ * `/media/{digest}/{size}` in the online show.
+ */
+image: string | null, tags: Array<string>, };
 
 export type FacetCounts = { country: { [key in string]: number }, category: { [key in string]: number }, city: { [key in string]: number }, certification: { [key in string]: number }, storage: { [key in string]: number }, 
 /**
@@ -57,7 +62,12 @@ export type CategoryRef = { id: string, name: Record<string, string>, };
 
 export type ExhibitorRef = { id: string, name: Record<string, string>, country: string, city: Record<string, string> | null, booth: string | null, };
 
-export type Product = { id: string, exhibitor: ExhibitorRef, category: CategoryRef, country: string, city: Record<string, string> | null, name: Record<string, string>, description: Record<string, string> | null, hs_code: string | null, unit: string, moq: number | null, price: Price | null, certifications: Array<string>, storage: string | null, shelf_life_days: number | null, image_count: number, tags: Array<string>, updated_at: string | null, };
+export type Product = { id: string, exhibitor: ExhibitorRef, category: CategoryRef, country: string, city: Record<string, string> | null, name: Record<string, string>, description: Record<string, string> | null, hs_code: string | null, unit: string, moq: number | null, price: Price | null, certifications: Array<string>, storage: string | null, shelf_life_days: number | null, image_count: number, 
+/**
+ * The digests of the photos, in order: their thumbnails are `/media/{digest}/{size}`
+ * in the online show.
+ */
+images: Array<string>, tags: Array<string>, updated_at: string | null, };
 
 export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "disk-full" | "search" | "internal" | "rate-limited" | "busy" | "unauthorized";
 

@@ -309,6 +309,15 @@ class Route {
     else history.replaceState(history.state, '', window.location.pathname + window.location.search);
   }
 
+  /** Text typed into the search box of the server's page before the app started (a browser on a
+   *  slow link): the app starts on the search with it, as if it had been typed into its own box. */
+  startWith(query: string): void {
+    search.query = query;
+    if (!pathRoutes || (this.product === null && this.screen.name === 'search')) return;
+    if (this.product !== null) this.closeProduct();
+    this.go('search');
+  }
+
   /** A kiosk's reset: `name` in the current language, replacing the address (no history step). */
   reset(name: ScreenName): void {
     this.product = null;

@@ -12,6 +12,8 @@ export interface ShortlistItem {
   moq: number | null;
   price: Price | null;
   has_image: boolean;
+  /** The first photo's digest (absent in a shortlist saved before it was kept). */
+  image?: string | null;
 }
 
 const KEY = 'showroom.shortlist';
@@ -54,6 +56,7 @@ class Shortlist {
           moq: item.moq,
           price: item.price,
           has_image: item.has_image,
+          image: item.image ?? null,
         },
       ];
     this.#save();

@@ -103,6 +103,35 @@ impl Assets {
     }
 }
 
+impl Assets {
+    /// Reads and compresses the UI's files now (its folder and `assets/`), so that the first
+    /// visitor after a start does not wait for brotli at its best level on the script:
+    /// on a slow link that visitor is the one who can least afford it. Returns how many.
+    pub fn warm(&self, ui: &Path) -> usize {
+        let files = |dir: PathBuf| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+        };
+        files(ui.to_path_buf())
+            .chain(files(ui.join("assets")))
+            .filter(|path| self.get(path).is_some())
+            .count()
+    }
+
+    /// Whether `path` is kept (read and compressed) already, as it is on disk.
+    #[cfg(test)]
+    fn kept(&self, path: &Path) -> bool {
+        let modified = std::fs::metadata(path).ok().and_then(|m| m.modified().ok());
+        self.cache
+            .lock()
+            .is_ok_and(|c| c.get(path).is_some_and(|a| a.modified == modified))
+    }
+}
+
 /// Which encodings a request accepts (`q=0` excluded).
 pub fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     headers
@@ -169,4 +198,28 @@ pub fn respond(
     builder
         .body(axum::body::Body::from(body))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warming_compresses_the_ui_before_anyone_asks() {
+        let ui = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(ui.path().join("assets")).unwrap();
+        let script = ui.path().join("assets/app.js");
+        std::fs::write(&script, "console.log('the show');\n".repeat(400)).unwrap();
+        std::fs::write(ui.path().join("index.html"), "<!doctype html>").unwrap();
+        let assets = Assets::default();
+        assert!(!assets.kept(&script));
+        assert_eq!(assets.warm(ui.path()), 2);
+        assert!(assets.kept(&script));
+        let kept = assets.get(&script).unwrap();
+        assert!(
+            kept.br
+                .as_ref()
+                .is_some_and(|b| b.len() * 10 < kept.raw.len())
+        );
+    }
 }

@@ -151,6 +151,17 @@ pub async fn serve(
             }
         });
     }
+    let assets: Arc<assets::Assets> = Arc::default();
+    {
+        let (assets, ui) = (assets.clone(), ui.clone());
+        let started = Instant::now();
+        let files = tokio::task::spawn_blocking(move || assets.warm(&ui)).await?;
+        tracing::info!(
+            files,
+            ms = started.elapsed().as_millis() as u64,
+            "the UI's files are compressed"
+        );
+    }
     let app = App {
         api,
         ui,
@@ -158,7 +169,7 @@ pub async fn serve(
         settings: settings.clone(),
         budgets: budgets.clone(),
         metrics,
-        assets: Arc::default(),
+        assets,
         page_ids: Arc::default(),
         replies: Arc::new(replies::Replies::new(settings.reply_cache_bytes)),
     };
@@ -234,6 +245,7 @@ fn router(app: App) -> Router {
         )
         .route("/api/outbox", get(outbox_info))
         .route("/media/product/{id}/{index}/{size}", get(media))
+        .route("/media/{digest}/{size}", get(media_by_digest))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
@@ -746,6 +758,57 @@ async fn media(
     }
 }
 
+/// How long a thumbnail addressed by its digest is kept: for good (a year, and `immutable`),
+/// since the address names the bytes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// `GET /media/{digest}/{size}`: a thumbnail by the digest of its source, the address the UI
+/// uses in a browser. Its bytes never change, so it is kept for good; anything but a digest
+/// of the current catalog's images is 404, never kept.
+async fn media_by_digest(
+    State(app): State<App>,
+    headers: HeaderMap,
+    UrlPath((digest, size)): UrlPath<(String, String)>,
+) -> Response {
+    let Some(size) = ThumbSize::parse(&size) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{digest}-{}\"", size.as_str());
+    match app.api.image_by_digest(&digest, size).await {
+        Ok(_) if assets::not_modified(&headers, &etag) => (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, IMMUTABLE.into()),
+            ],
+        )
+            .into_response(),
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg".to_string()),
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, IMMUTABLE.into()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            let mut response = Failure(e).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+    }
+}
+
+/// Whether a path is a thumbnail by digest (`/media/{digest}/{size}`), which answers with
+/// its own caching headers.
+fn by_digest(path: &str) -> bool {
+    path.strip_prefix("/media/")
+        .is_some_and(|rest| !rest.starts_with("product/"))
+}
+
 /// `If-None-Match` / `ETag` for what depends only on the catalog: a browser that has the
 /// answer for this catalog gets 304 and no body. Answers carry `no-cache` (always asked
 /// again, cheaply); thumbnails are kept a day. The JSON answers are also kept, compressed,
@@ -757,6 +820,7 @@ async fn catalog_etag(
 ) -> Response {
     let path = request.uri().path();
     let cacheable = request.method() == axum::http::Method::GET
+        && !by_digest(path)
         && [
             "/api/catalog",
             "/api/search",
@@ -910,7 +974,16 @@ async fn static_file(State(app): State<App>, headers: HeaderMap, uri: Uri) -> Re
         ))
         .into_response();
     }
-    if let Some((lang, page)) = pages::parse(path) {
+    if let Some((lang, mut page)) = pages::parse(path) {
+        if let pages::Page::Search(query) = &mut page {
+            *query = serde_urlencoded::from_str::<Vec<(String, String)>>(
+                uri.query().unwrap_or_default(),
+            )
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|(k, v)| (k == "q").then_some(v))
+            .unwrap_or_default();
+        }
         return match template(&app) {
             Some(html) => pages::page(&app, &headers, lang, &page, &html).await,
             None => StatusCode::NOT_FOUND.into_response(),

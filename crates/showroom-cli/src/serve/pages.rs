@@ -6,6 +6,11 @@
 //! JavaScript (the UI removes it when it starts). Also `/sitemap.xml` (an index of
 //! per-language sitemaps of every page, with alternates) and `/robots.txt`.
 //!
+//! Every page starts with a search box (a plain form to `/{lang}/search?q=`, whose page
+//! lists what matches), so a visitor on a slow link can type before the app's script has
+//! arrived: the UI's `boot.js`, a few hundred bytes the page asks for first, sends that
+//! search at once, and the app takes the text, the focus and the reply over when it starts.
+//!
 //! Everything from the catalog is escaped; nothing of a visitor's (a reference, a query)
 //! is ever written into a page.
 
@@ -95,6 +100,9 @@ pub enum Page {
     Product(String),
     Exhibitor(String),
     Category(String),
+    /// The search, with the query of the address (`?q=`): the products that match are
+    /// listed, the query itself is never written into the page. Never indexed.
+    Search(String),
     /// Another screen of the app (search, hall, shortlist, inquiries, ...): a page with the
     /// show's name only, never indexed.
     Screen,
@@ -117,7 +125,8 @@ pub fn parse(path: &str) -> Option<(Lang, Page)> {
         ("products", false) if !id.contains('/') => Page::Product(id),
         ("exhibitors", false) if !id.contains('/') => Page::Exhibitor(id),
         ("categories", false) => Page::Category(id),
-        ("search" | "hall" | "shortlist" | "inquiry" | "inquiries" | "attract", _) => Page::Screen,
+        ("search", true) => Page::Search(String::new()),
+        ("hall" | "shortlist" | "inquiry" | "inquiries" | "attract", _) => Page::Screen,
         _ => return None,
     };
     Some((lang, page))
@@ -143,6 +152,7 @@ pub fn path_of(lang: Lang, page: &Page) -> String {
         Page::Product(id) => format!("/{}/products/{}", lang.code(), seg(id)),
         Page::Exhibitor(id) => format!("/{}/exhibitors/{}", lang.code(), seg(id)),
         Page::Category(id) => format!("/{}/categories/{}", lang.code(), seg(id)),
+        Page::Search(_) => format!("/{}/search", lang.code()),
     }
 }
 
@@ -206,14 +216,15 @@ fn list_products<'a>(body: &mut String, lang: Lang, hits: impl Iterator<Item = &
     body.push_str("</ul>");
 }
 
+/// The address of a photo's detail-size thumbnail, by its digest (kept for good).
+fn picture(base: &str, digest: &str) -> String {
+    format!("{base}/media/{}/detail", seg(digest))
+}
+
 /// The picture of the first listed product that has one, with its name as the alt text.
 fn first_picture(hits: &[SearchHit], lang: Lang, base: &str) -> Option<(String, String)> {
-    hits.iter().find(|h| h.has_image).map(|h| {
-        (
-            format!("{base}/media/product/{}/0/detail", seg(&h.id)),
-            text(&h.name, lang),
-        )
-    })
+    hits.iter()
+        .find_map(|h| Some((picture(base, h.image.as_deref()?), text(&h.name, lang))))
 }
 
 /// What a page shows: its head and its text.
@@ -312,12 +323,10 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
             .filter(|t| !t.is_empty())
             .collect::<Vec<_>>()
             .join(" · ");
-            let image = (p.image_count > 0).then(|| {
-                (
-                    format!("{base}/media/product/{}/0/detail", seg(&p.id)),
-                    name.clone(),
-                )
-            });
+            let image = p
+                .images
+                .first()
+                .map(|digest| (picture(base, digest), name.clone()));
             let mut body = format!("<article><h1>{}</h1>", esc(&name));
             if let Some((src, alt)) = &image {
                 let _ = write!(
@@ -447,6 +456,38 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                 og_type: "website",
                 price: None,
                 index: true,
+                body,
+            }
+        }
+        Page::Search(query) => {
+            let title = tr(lang, "page-search-title", &[]);
+            let mut body = format!("<h1>{}</h1>", esc(&title));
+            let query = query.trim();
+            if !query.is_empty() {
+                let found = api
+                    .search(SearchRequest {
+                        query: query.to_string(),
+                        lang,
+                        limit: Some(LISTED),
+                        ..SearchRequest::default()
+                    })
+                    .await;
+                let (total, hits) = found.map(|f| (f.total, f.hits)).unwrap_or_default();
+                let _ = write!(
+                    body,
+                    "<p>{}</p><ul>",
+                    esc(&tr(lang, "page-search-found", &[n("count", total as f64)]))
+                );
+                list_products(&mut body, lang, hits.iter());
+            }
+            Rendered {
+                status: StatusCode::OK,
+                title,
+                description: tr(lang, "page-home-title", &[]),
+                image: None,
+                og_type: "website",
+                price: None,
+                index: false,
                 body,
             }
         }
@@ -589,6 +630,25 @@ fn head(lang: Lang, page: &Page, base: &str, r: &Rendered) -> String {
     h
 }
 
+/// The search box every page starts with: a plain form to the search page, which the
+/// UI's `boot.js` makes search as the visitor types, and the app takes over when it starts.
+/// Never filled in (nothing of a visitor's is written into a page).
+fn search_form(lang: Lang) -> String {
+    format!(
+        "<form class=\"prerender-search\" role=\"search\" action=\"/{}/search\" method=\"get\">\
+         <label for=\"prerender-q\">{}</label> <input id=\"prerender-q\" type=\"search\" \
+         name=\"q\" placeholder=\"{}\" autocomplete=\"off\" data-testid=\"search\"> \
+         <button type=\"submit\">{}</button></form>",
+        lang.code(),
+        esc(&tr(lang, "page-search-label", &[])),
+        esc(&tr(lang, "page-search-placeholder", &[])),
+        esc(&tr(lang, "page-search-submit", &[])),
+    )
+}
+
+/// The UI's file that makes a page's search box search before the app has started.
+pub const BOOT_SCRIPT: &str = "boot.js";
+
 /// The UI's index.html as page `page` in `lang`: asset paths made absolute (the page is
 /// not at the root), the head and the page's text put in.
 pub async fn page(
@@ -611,11 +671,25 @@ pub async fn page(
         html.replace_range(start..end + "</title>".len(), "");
     }
     html = html.replacen("</head>", &format!("{head}</head>"), 1);
+    // Small, and asked for before the UI's own files: it is what makes the search box
+    // work on a slow link before they have arrived.
+    if app.ui.join(BOOT_SCRIPT).is_file() {
+        let first = ["<link", "<script", "</head>"]
+            .iter()
+            .filter_map(|tag| html.find(tag))
+            .min()
+            .unwrap_or(0);
+        html.insert_str(
+            first,
+            &format!("<script src=\"/{BOOT_SCRIPT}\" async fetchpriority=\"high\"></script>\n"),
+        );
+    }
     html = html.replacen(
         "<div id=\"app\">",
         &format!(
-            "<main id=\"prerender\" lang=\"{}\">{}</main><div id=\"app\">",
+            "<main id=\"prerender\" lang=\"{}\">{}{}</main><div id=\"app\">",
             lang.locale(),
+            search_form(lang),
             rendered.body
         ),
         1,
@@ -772,6 +846,12 @@ mod tests {
             Some((Lang::En, Page::Category("food/honey".into())))
         );
         assert_eq!(parse("/ru/inquiries/abc"), Some((Lang::Ru, Page::Screen)));
+        assert_eq!(
+            parse("/zh/search"),
+            Some((Lang::Zh, Page::Search(String::new())))
+        );
+        assert_eq!(parse("/zh/search/x"), None);
+        assert_eq!(path_of(Lang::Ru, &Page::Search("мёд".into())), "/ru/search");
         assert_eq!(parse("/de/"), None);
         assert_eq!(parse("/en/unknown/x"), None);
         assert_eq!(parse("/assets/index.js"), None);

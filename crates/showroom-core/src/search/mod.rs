@@ -126,7 +126,8 @@ struct Card {
     unit: String,
     moq: Option<f64>,
     price: Option<Price>,
-    has_image: bool,
+    /// The digest of the first photo.
+    image: Option<String>,
     tags: Vec<String>,
 }
 
@@ -146,6 +147,9 @@ pub struct SearchHit {
     pub moq: Option<f64>,
     pub price: Option<Price>,
     pub has_image: bool,
+    /// The digest of the first photo, when there is one: its thumbnails are
+    /// `/media/{digest}/{size}` in the online show.
+    pub image: Option<String>,
     pub tags: Vec<String>,
 }
 
@@ -692,7 +696,8 @@ struct DocContext<'a> {
     fields: &'a Fields,
     categories: &'a HashMap<&'a str, &'a LocalizedText>,
     exhibitors: &'a HashMap<&'a str, &'a Exhibitor>,
-    image_counts: &'a HashMap<&'a str, u32>,
+    /// The digest of each product's first image.
+    first_images: &'a HashMap<&'a str, &'a str>,
 }
 
 impl DocContext<'_> {
@@ -719,7 +724,7 @@ impl DocContext<'_> {
             unit: p.unit.clone(),
             moq: p.moq,
             price: p.price.clone(),
-            has_image: self.image_counts.get(p.id.as_str()).copied().unwrap_or(0) > 0,
+            image: self.first_images.get(p.id.as_str()).map(|d| d.to_string()),
             tags: p.tags.clone(),
         };
         doc.add_text(
@@ -801,7 +806,7 @@ impl SearchIndex {
     pub fn build(
         dir: &Path,
         data: &CatalogData,
-        image_counts: &HashMap<&str, u32>,
+        first_images: &HashMap<&str, &str>,
     ) -> Result<SearchIndex> {
         let started = Instant::now();
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -820,7 +825,7 @@ impl SearchIndex {
             fields: &f,
             categories: &categories,
             exhibitors: &exhibitors,
-            image_counts,
+            first_images,
         };
         // The catalog is cut into parts of consecutive products; each part is one segment,
         // made by one thread that both makes and indexes its documents, and the parts are
@@ -1077,7 +1082,8 @@ impl SearchIndex {
                 unit: card.unit,
                 moq: card.moq,
                 price: card.price,
-                has_image: card.has_image,
+                has_image: card.image.is_some(),
+                image: card.image,
                 tags: card.tags,
             });
         }
