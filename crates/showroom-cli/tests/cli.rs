@@ -130,6 +130,79 @@ fn the_sample_bundle_checks_clean() {
     );
 }
 
+#[test]
+fn a_thousand_problems_are_listed_and_the_rest_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    let out = showroom(
+        dir.path(),
+        &[
+            "catalog",
+            "generate",
+            "--products",
+            "100",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Lines 101 to 1600 are not JSON.
+    let mut products = fs::read_to_string(bundle.join("products.jsonl")).unwrap();
+    products.push_str(&"{oops\n".repeat(1500));
+    fs::write(bundle.join("products.jsonl"), products).unwrap();
+    let bundle = bundle.to_str().unwrap();
+
+    let out = showroom(dir.path(), &["--lang", "en", "catalog", "check", bundle]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1001, "{stdout}");
+    assert!(lines[0].starts_with("products.jsonl:101: -: not valid JSON"));
+    assert!(lines[999].starts_with("products.jsonl:1100: -: not valid JSON"));
+    assert_eq!(lines[1000], "… and 500 more problems");
+
+    let out = showroom(dir.path(), &["catalog", "check", bundle, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 1000);
+    assert_eq!(json["problems_total"], 1500);
+    assert_eq!(json["problems"][0]["line"], 101);
+
+    let data = dir.path().join("data");
+    let out = showroom(&data, &["--lang", "ru", "import", bundle]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("products.jsonl:"))
+            .count(),
+        1000
+    );
+    assert!(stderr.contains("\n… и ещё 500 ошибок\n"), "{stderr}");
+    assert!(stderr.contains("в пакете каталога 1500 ошибок"), "{stderr}");
+
+    let out = showroom(&data, &["import", bundle, "--skip-invalid", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["products"], 100);
+    assert_eq!(json["skipped"].as_array().unwrap().len(), 1000);
+    assert_eq!(json["skipped_total"], 1500);
+
+    let out = showroom(&data, &["--lang", "en", "import", bundle, "--skip-invalid"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("skipped 1500 invalid products:\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("\n  … and 500 more problems\n"),
+        "{stderr}"
+    );
+}
+
 /// An import killed with SIGKILL at any moment leaves the previous catalog whole and
 /// searchable (or, past its commit, the new one whole), and the next import succeeds.
 #[cfg(unix)]

@@ -250,6 +250,32 @@ fn cases() -> Vec<(&'static str, Break, &'static str)> {
             "products.jsonl:2:",
         ),
         (
+            // Reported at its line, and the other lines are still read.
+            "a line not UTF-8",
+            |d| {
+                let path = d.join("products.jsonl");
+                let text = fs::read_to_string(&path).unwrap();
+                let (before, after) = text.split_once("红茶").unwrap();
+                fs::write(
+                    &path,
+                    [before.as_bytes(), b"\xff\xfe", after.as_bytes()].concat(),
+                )
+                .unwrap();
+            },
+            "products.jsonl:2:",
+        ),
+        (
+            // More problems than are listed: the first are, all are counted.
+            "thousands of bad lines",
+            |d| {
+                edit(d, "products.jsonl", |t| {
+                    // Six problems each: every required field is missing.
+                    format!("{t}{}", "{}\n".repeat(3000))
+                })
+            },
+            "products.jsonl:3:id",
+        ),
+        (
             "keywords not a list",
             |d| honey_with(d, "[\"мёд\"]", "\"мёд\""),
             "products.jsonl:1:keywords.ru",
@@ -563,7 +589,13 @@ async fn every_bad_bundle_leaves_the_stored_catalog_whole() {
         write_bundle(&dir);
         break_it(&dir);
         match showroom.import_bundle(&dir, false).await {
-            Err(Error::InvalidBundle(problems)) => assert!(!problems.is_empty(), "{case}"),
+            Err(Error::InvalidBundle { problems, total }) => {
+                assert!(!problems.is_empty() && total >= problems.len(), "{case}");
+                assert!(problems.len() <= catalog::MAX_LISTED, "{case}");
+                if case == "thousands of bad lines" {
+                    assert_eq!((problems.len(), total), (catalog::MAX_LISTED, 3000 * 6));
+                }
+            }
             other => panic!("{case}: the bad bundle was not refused: {other:?}"),
         }
         let info = showroom.catalog_info().await.unwrap();

@@ -2,7 +2,7 @@
 //! no symbolic link that points outside, and a size cap on everything read.
 
 use std::fs;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
 use super::problem::ProblemKind;
@@ -30,6 +30,12 @@ pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ProblemKind> {
     }
 }
 
+/// Opens a file of the bundle for reading.
+pub fn open(root: &Path, rel: &str) -> Result<fs::File, ProblemKind> {
+    let path = resolve(root, rel)?;
+    fs::File::open(&path).map_err(|_| ProblemKind::FileMissing)
+}
+
 /// Reads a whole text file of the bundle, at most `max_bytes`, BOM removed.
 pub fn read_text(root: &Path, rel: &str, max_bytes: u64) -> Result<String, ProblemKind> {
     let bytes = read_bytes(root, rel, max_bytes)?;
@@ -42,8 +48,10 @@ pub fn read_text(root: &Path, rel: &str, max_bytes: u64) -> Result<String, Probl
 
 /// Reads a whole file of the bundle, at most `max_bytes`.
 pub fn read_bytes(root: &Path, rel: &str, max_bytes: u64) -> Result<Vec<u8>, ProblemKind> {
-    let path = resolve(root, rel)?;
-    let file = fs::File::open(&path).map_err(|_| ProblemKind::FileMissing)?;
+    let file = open(root, rel)?;
+    if file.metadata().is_ok_and(|m| m.len() > max_bytes) {
+        return Err(ProblemKind::FileTooLarge { max_bytes });
+    }
     let mut bytes = Vec::new();
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
@@ -57,6 +65,127 @@ pub fn read_bytes(root: &Path, rel: &str, max_bytes: u64) -> Result<Vec<u8>, Pro
 /// Whether the file exists inside the bundle (used for optional files).
 pub fn exists(root: &Path, rel: &str) -> bool {
     root.join(rel).symlink_metadata().is_ok()
+}
+
+/// One line as [`Lines`] read it.
+#[derive(Debug, PartialEq)]
+pub enum Line<'a> {
+    /// The line's text, without its `\n` or `\r\n` (nor the BOM, on the first line).
+    Text(&'a str),
+    /// Longer than the limit: skipped, and never held whole.
+    TooLong,
+    /// Not UTF-8.
+    Encoding,
+}
+
+/// The lines of a text file, read with memory bounded by the longest line allowed
+/// whatever the size of the file: a longer line is passed over as it streams by.
+pub struct Lines<R> {
+    reader: R,
+    line: Vec<u8>,
+    number: usize,
+    read: u64,
+    max_line: u64,
+    max_file: u64,
+}
+
+impl Lines<BufReader<fs::File>> {
+    /// Opens `rel` in the bundle at `root`: a file of at most `max_file` bytes.
+    pub fn open(root: &Path, rel: &str, max_file: u64, max_line: u64) -> Result<Self, ProblemKind> {
+        let file = open(root, rel)?;
+        if file.metadata().is_ok_and(|m| m.len() > max_file) {
+            return Err(ProblemKind::FileTooLarge {
+                max_bytes: max_file,
+            });
+        }
+        Ok(Lines::new(
+            BufReader::with_capacity(64 * 1024, file),
+            max_file,
+            max_line,
+        ))
+    }
+}
+
+impl<R: BufRead> Lines<R> {
+    pub fn new(reader: R, max_file: u64, max_line: u64) -> Self {
+        Lines {
+            reader,
+            line: Vec::new(),
+            number: 0,
+            read: 0,
+            max_line,
+            max_file,
+        }
+    }
+
+    /// The next line and its 1-based number; `Ok(None)` at the end of the file. `Err`
+    /// when the file cannot be read further or grows past its limit: nothing more is read.
+    pub fn next_line(&mut self) -> Result<Option<(usize, Line<'_>)>, ProblemKind> {
+        self.line.clear();
+        // A few bytes more than the limit are kept, for the `\r` of a `\r\n` and a BOM,
+        // which do not count.
+        let keep = usize::try_from(self.max_line.saturating_add(4)).unwrap_or(usize::MAX);
+        let mut too_long = false;
+        let mut started = false;
+        loop {
+            let available = self
+                .reader
+                .fill_buf()
+                .map_err(|_| ProblemKind::FileMissing)?;
+            if available.is_empty() {
+                if !started {
+                    return Ok(None);
+                }
+                break;
+            }
+            started = true;
+            let (chunk, used, ended) = match memchr::memchr(b'\n', available) {
+                Some(at) => (&available[..at], at + 1, true),
+                None => (available, available.len(), false),
+            };
+            if !too_long {
+                if self.line.len() + chunk.len() > keep {
+                    too_long = true;
+                    self.line.clear();
+                } else {
+                    self.line.extend_from_slice(chunk);
+                }
+            }
+            self.reader.consume(used);
+            self.read += used as u64;
+            if self.read > self.max_file {
+                return Err(ProblemKind::FileTooLarge {
+                    max_bytes: self.max_file,
+                });
+            }
+            if ended {
+                break;
+            }
+        }
+        self.number += 1;
+        if too_long {
+            return Ok(Some((self.number, Line::TooLong)));
+        }
+        let mut bytes = self.line.as_slice();
+        if let Some(rest) = bytes.strip_suffix(b"\r") {
+            bytes = rest;
+        }
+        if self.number == 1
+            && let Some(rest) = bytes.strip_prefix("\u{feff}".as_bytes())
+        {
+            bytes = rest;
+        }
+        if bytes.len() as u64 > self.max_line {
+            return Ok(Some((self.number, Line::TooLong)));
+        }
+        Ok(Some((
+            self.number,
+            match std::str::from_utf8(bytes) {
+                Ok(text) => Line::Text(text),
+                Err(_) => Line::Encoding,
+            },
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -94,5 +223,59 @@ mod tests {
             resolve(&root, "images/none.jpg"),
             Err(ProblemKind::FileMissing)
         ));
+    }
+
+    /// Every line of `input` as (number, what was read), or the error that stopped it.
+    fn all_lines(input: &[u8], max_file: u64, max_line: u64) -> Vec<(usize, String)> {
+        // A tiny buffer, so that lines cross many refills.
+        let reader = std::io::BufReader::with_capacity(3, input);
+        let mut lines = Lines::new(reader, max_file, max_line);
+        let mut out = Vec::new();
+        loop {
+            match lines.next_line() {
+                Ok(None) => return out,
+                Ok(Some((n, Line::Text(t)))) => out.push((n, format!("text {t}"))),
+                Ok(Some((n, Line::TooLong))) => out.push((n, "too long".into())),
+                Ok(Some((n, Line::Encoding))) => out.push((n, "encoding".into())),
+                Err(kind) => {
+                    out.push((0, format!("{kind:?}")));
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_read_within_their_limit() {
+        let input = "\u{feff}abcd\r\n\nabcde\nxyz\r\n0123456789012\n\u{feff}ab\nlast";
+        assert_eq!(
+            all_lines(input.as_bytes(), 1000, 4),
+            [
+                (1, "text abcd".to_string()),
+                (2, "text ".into()),
+                (3, "too long".into()),
+                (4, "text xyz".into()),
+                (5, "too long".into()),
+                // A BOM is only the file's first three bytes.
+                (6, "too long".into()),
+                (7, "text last".into()),
+            ]
+        );
+        assert_eq!(
+            all_lines(b"ok\n\xff\xfe\nok\n", 1000, 10),
+            [
+                (1, "text ok".to_string()),
+                (2, "encoding".into()),
+                (3, "text ok".into())
+            ]
+        );
+        // A file that turns out longer than its limit stops there.
+        let got = all_lines(b"one\ntwo\nthree\n", 9, 10);
+        assert_eq!(
+            got[..2],
+            [(1, "text one".to_string()), (2, "text two".into())]
+        );
+        assert!(got[2].1.starts_with("FileTooLarge"), "{got:?}");
+        assert_eq!(all_lines(b"", 10, 10), []);
     }
 }
