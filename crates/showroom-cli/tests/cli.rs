@@ -203,6 +203,98 @@ fn a_thousand_problems_are_listed_and_the_rest_counted() {
     );
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `showroom ARGS`, killed and failing the test when it has not ended within half a
+/// minute.
+#[cfg(unix)]
+fn showroom_within_half_a_minute(data: &Path, args: &[&str]) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut from: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = from.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("showroom {args:?} did not end within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_bundle_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    copy_dir(&sample(), &bundle);
+    let fifo = bundle.join("products.jsonl");
+    fs::remove_file(&fifo).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let bundle = bundle.to_str().unwrap();
+
+    let out =
+        showroom_within_half_a_minute(dir.path(), &["--lang", "en", "catalog", "check", bundle]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "products.jsonl: -: \"products.jsonl\" is a named pipe (FIFO), not a regular file; it was not read"
+        ),
+        "{stdout}"
+    );
+
+    let data = dir.path().join("data");
+    let out = showroom_within_half_a_minute(&data, &["--lang", "zh", "import", bundle]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("products.jsonl: -: “products.jsonl”是命名管道（FIFO），不是普通文件"),
+        "{stderr}"
+    );
+    let out = showroom(&data, &["catalog", "stats"]);
+    assert!(!out.status.success(), "nothing was imported");
+}
+
 /// An import killed with SIGKILL at any moment leaves the previous catalog whole and
 /// searchable (or, past its commit, the new one whole), and the next import succeeds.
 #[cfg(unix)]

@@ -1,5 +1,6 @@
 //! Reading a bundle's files without ever leaving the bundle: no `..`, no absolute paths,
-//! no symbolic link that points outside, and a size cap on everything read.
+//! no symbolic link that points outside, nothing but regular files (a named pipe would
+//! block the reader for ever), and a size cap on everything read.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -30,10 +31,58 @@ pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ProblemKind> {
     }
 }
 
-/// Opens a file of the bundle for reading.
+/// What a file that is not a regular file is, in the words of [`ProblemKind::NotRegularFile`].
+fn irregular(file_type: fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        return None;
+    }
+    if file_type.is_dir() {
+        return Some("directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("fifo");
+        }
+        if file_type.is_socket() {
+            return Some("socket");
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some("device");
+        }
+    }
+    Some("other")
+}
+
+/// Opens a regular file of the bundle for reading. Anything else (a named pipe, a socket,
+/// a device, a folder) is refused from its metadata, before it is opened: opening a named
+/// pipe waits for a writer that may never come, and a device may never end.
 pub fn open(root: &Path, rel: &str) -> Result<fs::File, ProblemKind> {
     let path = resolve(root, rel)?;
-    fs::File::open(&path).map_err(|_| ProblemKind::FileMissing)
+    let metadata = fs::metadata(&path).map_err(|_| ProblemKind::FileMissing)?;
+    if let Some(file_type) = irregular(metadata.file_type()) {
+        return Err(ProblemKind::NotRegularFile {
+            value: rel.to_string(),
+            file_type,
+        });
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Should the file be swapped for a named pipe between the check and the open, opening
+    // it still returns at once (non-blocking), and the check below refuses it. Reads of a
+    // regular file ignore the flag.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(&path).map_err(|_| ProblemKind::FileMissing)?;
+    let metadata = file.metadata().map_err(|_| ProblemKind::FileMissing)?;
+    if let Some(file_type) = irregular(metadata.file_type()) {
+        return Err(ProblemKind::NotRegularFile {
+            value: rel.to_string(),
+            file_type,
+        });
+    }
+    Ok(file)
 }
 
 /// Reads a whole text file of the bundle, at most `max_bytes`, BOM removed.
@@ -90,7 +139,7 @@ pub struct Lines<R> {
 }
 
 impl Lines<BufReader<fs::File>> {
-    /// Opens `rel` in the bundle at `root`: a file of at most `max_file` bytes.
+    /// Opens `rel` in the bundle at `root`: a regular file of at most `max_file` bytes.
     pub fn open(root: &Path, rel: &str, max_file: u64, max_line: u64) -> Result<Self, ProblemKind> {
         let file = open(root, rel)?;
         if file.metadata().is_ok_and(|m| m.len() > max_file) {
@@ -277,5 +326,44 @@ mod tests {
         );
         assert!(got[2].1.starts_with("FileTooLarge"), "{got:?}");
         assert_eq!(all_lines(b"", 10, 10), []);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let fifo = root.join("products.jsonl");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        fs::create_dir(root.join("hall.toml")).unwrap();
+        let (done, result) = std::sync::mpsc::channel();
+        let opener = root.clone();
+        std::thread::spawn(move || {
+            let _ = done.send((
+                open(&opener, "products.jsonl").err(),
+                open(&opener, "hall.toml").err(),
+                Lines::open(&opener, "products.jsonl", 100, 10).err(),
+            ));
+        });
+        let got = result
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("opening a named pipe returns at once");
+        let fifo = Some(ProblemKind::NotRegularFile {
+            value: "products.jsonl".into(),
+            file_type: "fifo",
+        });
+        assert_eq!(got.0, fifo);
+        assert_eq!(
+            got.1,
+            Some(ProblemKind::NotRegularFile {
+                value: "hall.toml".into(),
+                file_type: "directory"
+            })
+        );
+        assert_eq!(got.2, fifo);
     }
 }

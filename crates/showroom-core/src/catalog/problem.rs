@@ -75,6 +75,12 @@ impl Problems {
 pub enum ProblemKind {
     NotADirectory,
     FileMissing,
+    /// A named pipe (`fifo`), a `socket`, a `device`, a `directory` or `other` where a
+    /// regular file belongs, at the bundle's path `value`.
+    NotRegularFile {
+        value: String,
+        file_type: &'static str,
+    },
     FileTooLarge {
         max_bytes: u64,
     },
@@ -194,6 +200,10 @@ impl ProblemKind {
         match self {
             NotADirectory => tr("problem-not-a-directory", &[]),
             FileMissing => tr("problem-file-missing", &[]),
+            NotRegularFile { value, file_type } => tr(
+                "problem-not-regular-file",
+                &[s("value", value.as_str()), s("type", *file_type)],
+            ),
             FileTooLarge { max_bytes } => {
                 tr("problem-file-too-large", &[n("max", *max_bytes as f64)])
             }
