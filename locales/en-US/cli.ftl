@@ -8,6 +8,10 @@ cli-import-skipped = { $count ->
     [one] skipped { $count } invalid product:
    *[other] skipped { $count } invalid products:
 }
+cli-problems-more = { $count ->
+    [one] … and { $count } more problem
+   *[other] … and { $count } more problems
+}
 cli-stats-header = catalog { $catalog } version { $version }
 cli-stats-counts = { $products } products, { $exhibitors } exhibitors, { $categories } categories, { $images } images
 cli-stats-countries = products per country:

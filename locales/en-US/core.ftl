@@ -21,6 +21,13 @@ error-internal = something went wrong inside the showroom
 
 problem-not-a-directory = not a catalog bundle folder
 problem-file-missing = required file is missing
+problem-not-regular-file = { $type ->
+    [fifo] "{ $value }" is a named pipe (FIFO), not a regular file; it was not read
+    [socket] "{ $value }" is a socket, not a regular file; it was not read
+    [device] "{ $value }" is a device, not a regular file; it was not read
+    [directory] "{ $value }" is a folder, not a regular file
+   *[other] "{ $value }" is not a regular file; it was not read
+}
 problem-file-too-large = file is larger than { $max } bytes
 problem-line-too-long = line is longer than { $max } bytes
 problem-encoding = text is not valid UTF-8

@@ -10,6 +10,12 @@ cli-import-skipped = { $count ->
     [many] пропущено { $count } некорректных товаров:
    *[other] пропущено { $count } некорректных товара:
 }
+cli-problems-more = { $count ->
+    [one] … и ещё { $count } ошибка
+    [few] … и ещё { $count } ошибки
+    [many] … и ещё { $count } ошибок
+   *[other] … и ещё { $count } ошибки
+}
 cli-stats-header = каталог { $catalog } версии { $version }
 cli-stats-counts = товаров — { $products }, экспонентов — { $exhibitors }, категорий — { $categories }, изображений — { $images }
 cli-stats-countries = товары по странам:

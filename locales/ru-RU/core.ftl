@@ -25,6 +25,13 @@ error-internal = внутренняя ошибка приложения
 
 problem-not-a-directory = это не папка пакета каталога
 problem-file-missing = обязательный файл отсутствует
+problem-not-regular-file = { $type ->
+    [fifo] «{ $value }» — именованный канал (FIFO), а не обычный файл; он не читался
+    [socket] «{ $value }» — сокет, а не обычный файл; он не читался
+    [device] «{ $value }» — устройство, а не обычный файл; оно не читалось
+    [directory] «{ $value }» — папка, а не обычный файл
+   *[other] «{ $value }» — не обычный файл; он не читался
+}
 problem-file-too-large = файл больше { $max } байт
 problem-line-too-long = строка длиннее { $max } байт
 problem-encoding = текст не в кодировке UTF-8

@@ -5,6 +5,7 @@ cli-check-ok = { $bundle }：目录包有效（{ count-products }）
 cli-import-done = 已导入目录 { $catalog } 版本 { $version }：商品 { $products } 件，展商 { $exhibitors } 家，类别 { $categories } 个，图片 { $images } 张，用时 { $seconds } 秒
 cli-import-unchanged = 目录 { $catalog } 版本 { $version } 已是当前目录，无需操作
 cli-import-skipped = 跳过了 { $count } 件无效商品：
+cli-problems-more = ……另有 { $count } 个问题
 cli-stats-header = 目录 { $catalog } 版本 { $version }
 cli-stats-counts = 商品 { $products } 件，展商 { $exhibitors } 家，类别 { $categories } 个，图片 { $images } 张
 cli-stats-countries = 各国商品数：

@@ -15,6 +15,13 @@ error-internal = 展厅程序内部出错
 
 problem-not-a-directory = 不是目录包文件夹
 problem-file-missing = 缺少必需的文件
+problem-not-regular-file = { $type ->
+    [fifo] “{ $value }”是命名管道（FIFO），不是普通文件；未读取
+    [socket] “{ $value }”是套接字，不是普通文件；未读取
+    [device] “{ $value }”是设备，不是普通文件；未读取
+    [directory] “{ $value }”是文件夹，不是普通文件
+   *[other] “{ $value }”不是普通文件；未读取
+}
 problem-file-too-large = 文件超过 { $max } 字节
 problem-line-too-long = 该行超过 { $max } 字节
 problem-encoding = 文本不是有效的 UTF-8

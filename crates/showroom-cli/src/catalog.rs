@@ -3,9 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use showroom_core::Lang;
 use showroom_core::Showroom;
 use showroom_core::catalog::{self, Limits};
-use showroom_core::i18n::{n, s};
+use showroom_core::i18n::{n, s, tr};
 
 use crate::output::Output;
 
@@ -16,6 +17,7 @@ pub fn check(out: &Output, bundle: &Path) -> anyhow::Result<ExitCode> {
             "valid": loaded.is_valid(),
             "products": loaded.data.products.len(),
             "problems": loaded.problems,
+            "problems_total": loaded.problems_total,
         }))?;
     } else if loaded.is_valid() {
         out.say(
@@ -29,11 +31,25 @@ pub fn check(out: &Output, bundle: &Path) -> anyhow::Result<ExitCode> {
         for problem in &loaded.problems {
             println!("{}", problem.localize(out.lang));
         }
+        if let Some(more) = more(out.lang, loaded.problems.len(), loaded.problems_total) {
+            println!("{more}");
+        }
     }
     Ok(if loaded.is_valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// "… and N more problems", when fewer problems were listed than found.
+pub fn more(lang: Lang, listed: usize, total: usize) -> Option<String> {
+    (total > listed).then(|| {
+        tr(
+            lang,
+            "cli-problems-more",
+            &[n("count", (total - listed) as f64)],
+        )
     })
 }
 
@@ -48,13 +64,16 @@ pub async fn import(
         out.json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if !report.skipped.is_empty() {
+    if report.skipped_total > 0 {
         out.warn(
             "cli-import-skipped",
-            &[n("count", report.skipped.len() as f64)],
+            &[n("count", report.skipped_total as f64)],
         );
         for problem in &report.skipped {
             eprintln!("  {}", problem.localize(out.lang));
+        }
+        if let Some(more) = more(out.lang, report.skipped.len(), report.skipped_total) {
+            eprintln!("  {more}");
         }
     }
     let id = if report.changed {

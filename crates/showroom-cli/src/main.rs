@@ -199,9 +199,12 @@ fn main() -> ExitCode {
 fn report_error(error: &anyhow::Error, lang: Lang) {
     match error.downcast_ref::<Error>() {
         Some(core) => {
-            if let Error::InvalidBundle(problems) = core {
+            if let Error::InvalidBundle { problems, total } = core {
                 for problem in problems {
                     eprintln!("{}", problem.localize(lang));
+                }
+                if let Some(more) = catalog::more(lang, problems.len(), *total) {
+                    eprintln!("{more}");
                 }
             }
             eprintln!(

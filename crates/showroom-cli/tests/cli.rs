@@ -130,6 +130,171 @@ fn the_sample_bundle_checks_clean() {
     );
 }
 
+#[test]
+fn a_thousand_problems_are_listed_and_the_rest_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    let out = showroom(
+        dir.path(),
+        &[
+            "catalog",
+            "generate",
+            "--products",
+            "100",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Lines 101 to 1600 are not JSON.
+    let mut products = fs::read_to_string(bundle.join("products.jsonl")).unwrap();
+    products.push_str(&"{oops\n".repeat(1500));
+    fs::write(bundle.join("products.jsonl"), products).unwrap();
+    let bundle = bundle.to_str().unwrap();
+
+    let out = showroom(dir.path(), &["--lang", "en", "catalog", "check", bundle]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1001, "{stdout}");
+    assert!(lines[0].starts_with("products.jsonl:101: -: not valid JSON"));
+    assert!(lines[999].starts_with("products.jsonl:1100: -: not valid JSON"));
+    assert_eq!(lines[1000], "… and 500 more problems");
+
+    let out = showroom(dir.path(), &["catalog", "check", bundle, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["problems"].as_array().unwrap().len(), 1000);
+    assert_eq!(json["problems_total"], 1500);
+    assert_eq!(json["problems"][0]["line"], 101);
+
+    let data = dir.path().join("data");
+    let out = showroom(&data, &["--lang", "ru", "import", bundle]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("products.jsonl:"))
+            .count(),
+        1000
+    );
+    assert!(stderr.contains("\n… и ещё 500 ошибок\n"), "{stderr}");
+    assert!(stderr.contains("в пакете каталога 1500 ошибок"), "{stderr}");
+
+    let out = showroom(&data, &["import", bundle, "--skip-invalid", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["products"], 100);
+    assert_eq!(json["skipped"].as_array().unwrap().len(), 1000);
+    assert_eq!(json["skipped_total"], 1500);
+
+    let out = showroom(&data, &["--lang", "en", "import", bundle, "--skip-invalid"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("skipped 1500 invalid products:\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("\n  … and 500 more problems\n"),
+        "{stderr}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `showroom ARGS`, killed and failing the test when it has not ended within half a
+/// minute.
+#[cfg(unix)]
+fn showroom_within_half_a_minute(data: &Path, args: &[&str]) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |mut from: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = from.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("showroom {args:?} did not end within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_bundle_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle");
+    copy_dir(&sample(), &bundle);
+    let fifo = bundle.join("products.jsonl");
+    fs::remove_file(&fifo).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let bundle = bundle.to_str().unwrap();
+
+    let out =
+        showroom_within_half_a_minute(dir.path(), &["--lang", "en", "catalog", "check", bundle]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "products.jsonl: -: \"products.jsonl\" is a named pipe (FIFO), not a regular file; it was not read"
+        ),
+        "{stdout}"
+    );
+
+    let data = dir.path().join("data");
+    let out = showroom_within_half_a_minute(&data, &["--lang", "zh", "import", bundle]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("products.jsonl: -: “products.jsonl”是命名管道（FIFO），不是普通文件"),
+        "{stderr}"
+    );
+    let out = showroom(&data, &["catalog", "stats"]);
+    assert!(!out.status.success(), "nothing was imported");
+}
+
 /// An import killed with SIGKILL at any moment leaves the previous catalog whole and
 /// searchable (or, past its commit, the new one whole), and the next import succeeds.
 #[cfg(unix)]

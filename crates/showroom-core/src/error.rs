@@ -12,8 +12,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the catalog bundle has {} problem(s)", .0.len())]
-    InvalidBundle(Vec<Problem>),
+    /// The first problems of the bundle ([`crate::catalog::MAX_LISTED`] at most), and how
+    /// many it has in all.
+    #[error("the catalog bundle has {total} problem(s)")]
+    InvalidBundle {
+        problems: Vec<Problem>,
+        total: usize,
+    },
     #[error("{kind} not found: {id}")]
     NotFound { kind: &'static str, id: String },
     #[error("bad request: {0}")]
@@ -77,6 +82,12 @@ pub enum ErrorCode {
 }
 
 impl Error {
+    /// A bundle refused for `problems`, of which the first are kept.
+    pub fn invalid_bundle(problems: Vec<Problem>) -> Self {
+        let (problems, total) = crate::catalog::Problems::from_all(problems).into_parts();
+        Error::InvalidBundle { problems, total }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -115,7 +126,7 @@ impl Error {
             return ErrorCode::DiskFull;
         }
         match self {
-            Error::InvalidBundle(_) => ErrorCode::InvalidBundle,
+            Error::InvalidBundle { .. } => ErrorCode::InvalidBundle,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::BadRequest(_) | Error::PlatformUrl { .. } => ErrorCode::BadRequest,
             Error::NoCatalog => ErrorCode::NoCatalog,
@@ -151,11 +162,9 @@ impl Error {
             return tr(lang, "error-disk-full", &[]);
         }
         match self {
-            Error::InvalidBundle(problems) => tr(
-                lang,
-                "error-invalid-bundle",
-                &[n("count", problems.len() as f64)],
-            ),
+            Error::InvalidBundle { total, .. } => {
+                tr(lang, "error-invalid-bundle", &[n("count", *total as f64)])
+            }
             Error::NotFound { id, .. } => tr(lang, "error-not-found", &[s("id", id.as_str())]),
             Error::BadRequest(detail) => {
                 tr(lang, "error-bad-request", &[s("detail", detail.as_str())])

@@ -70,7 +70,11 @@ pub struct ImportReport {
     pub exhibitors: u32,
     pub categories: u32,
     pub images: u32,
+    /// The problems of the products left out by `skip_invalid`: the first
+    /// [`catalog::MAX_LISTED`].
     pub skipped: Vec<Problem>,
+    /// How many problems the products left out had, listed or not.
+    pub skipped_total: usize,
     pub seconds: f64,
 }
 
@@ -263,7 +267,10 @@ impl Showroom {
         let path = bundle.to_path_buf();
         let loaded = blocking(move || catalog::load(&path, &limits, skip_invalid)).await?;
         if !loaded.is_valid() {
-            return Err(Error::InvalidBundle(loaded.problems));
+            return Err(Error::InvalidBundle {
+                problems: loaded.problems,
+                total: loaded.problems_total,
+            });
         }
         let manifest = loaded
             .data
@@ -275,6 +282,7 @@ impl Showroom {
             loaded.data.exhibitors.len() as u32,
             loaded.data.categories.len() as u32,
         );
+        let skipped_total = loaded.skipped_total;
         let report = |changed: bool, images: u32, skipped: Vec<Problem>| ImportReport {
             catalog_id: manifest.id.clone(),
             version: manifest.version.clone(),
@@ -284,6 +292,7 @@ impl Showroom {
             categories: counts.2,
             images,
             skipped,
+            skipped_total,
             seconds: started.elapsed().as_secs_f64(),
         };
         if let Some(current) = self.inner.store.catalog().await?
@@ -304,7 +313,7 @@ impl Showroom {
         let (images, index) = blocking(move || -> Result<_> {
             let images = media
                 .prepare(&work.root, &work.data.products, &limits)
-                .map_err(Error::InvalidBundle)?;
+                .map_err(Error::invalid_bundle)?;
             let first: HashMap<&str, &str> = images
                 .iter()
                 .filter(|row| row.position == 0)

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use showroom_core::catalog::{self, Limits};
+use showroom_core::catalog::{self, Limits, ProblemKind};
 use showroom_core::{Config, Error, Lang, SearchRequest, Showroom};
 
 const MANIFEST: &str = "format = 1\nid = \"test\"\nversion = \"1\"\n\
@@ -248,6 +248,32 @@ fn cases() -> Vec<(&'static str, Break, &'static str)> {
                 })
             },
             "products.jsonl:2:",
+        ),
+        (
+            // Reported at its line, and the other lines are still read.
+            "a line not UTF-8",
+            |d| {
+                let path = d.join("products.jsonl");
+                let text = fs::read_to_string(&path).unwrap();
+                let (before, after) = text.split_once("红茶").unwrap();
+                fs::write(
+                    &path,
+                    [before.as_bytes(), b"\xff\xfe", after.as_bytes()].concat(),
+                )
+                .unwrap();
+            },
+            "products.jsonl:2:",
+        ),
+        (
+            // More problems than are listed: the first are, all are counted.
+            "thousands of bad lines",
+            |d| {
+                edit(d, "products.jsonl", |t| {
+                    // Six problems each: every required field is missing.
+                    format!("{t}{}", "{}\n".repeat(3000))
+                })
+            },
+            "products.jsonl:3:id",
         ),
         (
             "keywords not a list",
@@ -563,7 +589,13 @@ async fn every_bad_bundle_leaves_the_stored_catalog_whole() {
         write_bundle(&dir);
         break_it(&dir);
         match showroom.import_bundle(&dir, false).await {
-            Err(Error::InvalidBundle(problems)) => assert!(!problems.is_empty(), "{case}"),
+            Err(Error::InvalidBundle { problems, total }) => {
+                assert!(!problems.is_empty() && total >= problems.len(), "{case}");
+                assert!(problems.len() <= catalog::MAX_LISTED, "{case}");
+                if case == "thousands of bad lines" {
+                    assert_eq!((problems.len(), total), (catalog::MAX_LISTED, 3000 * 6));
+                }
+            }
             other => panic!("{case}: the bad bundle was not refused: {other:?}"),
         }
         let info = showroom.catalog_info().await.unwrap();
@@ -587,4 +619,157 @@ async fn every_bad_bundle_leaves_the_stored_catalog_whole() {
     }
     let verify = showroom.verify().await.unwrap();
     assert!(verify.ok, "{verify:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The repository's sample catalog copied to `dir`, as version `version`.
+fn copy_sample(dir: &Path, version: &str) {
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog"),
+        dir,
+    );
+    edit(dir, "catalog.toml", |t| {
+        let start = t.find("\nversion = \"").unwrap() + 1;
+        let end = start + t[start..].find('\n').unwrap();
+        format!("{}version = \"{version}\"{}", &t[..start], &t[end..])
+    });
+}
+
+/// Runs `work` on a thread of its own and fails the test when it has not returned within
+/// half a minute, as when opening the named pipe `fifo` blocked it. That pipe is then
+/// opened for writing and closed, so the stuck reader wakes and the test can end.
+#[cfg(unix)]
+fn within_half_a_minute<T: Send + 'static>(
+    fifo: &Path,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(work());
+    });
+    match result.recv_timeout(std::time::Duration::from_secs(30)) {
+        Ok(value) => value,
+        Err(_) => {
+            let writer = fifo.to_path_buf();
+            std::thread::spawn(move || drop(fs::OpenOptions::new().write(true).open(writer)));
+            panic!("{}: the import blocked on a named pipe", fifo.display());
+        }
+    }
+}
+
+/// Named pipes, sockets and devices in a bundle are refused from their metadata: opening
+/// a named pipe would wait for a writer for ever. The stored catalog stays whole.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_bundle_is_refused_at_once_and_the_stored_catalog_stays() {
+    let root = tempfile::tempdir().unwrap();
+    let good = root.path().join("good");
+    copy_sample(&good, "0");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let showroom = runtime
+        .block_on(Showroom::open(Config::new(root.path().join("data"))))
+        .unwrap();
+    let before = runtime
+        .block_on(showroom.import_bundle(&good, false))
+        .unwrap();
+    let stored = || {
+        let info = runtime.block_on(showroom.catalog_info()).unwrap();
+        let all = runtime.block_on(showroom.search(count_request())).unwrap();
+        (info.version, info.products, all.total)
+    };
+    let whole = stored();
+    assert_eq!(whole.1, before.products);
+
+    // The first product with a picture, and its line.
+    let products = fs::read_to_string(good.join("products.jsonl")).unwrap();
+    let (line, image) = products
+        .lines()
+        .enumerate()
+        .find_map(|(i, text)| {
+            let product: serde_json::Value = serde_json::from_str(text).ok()?;
+            let first = product["images"].get(0)?.as_str()?.to_string();
+            Some((i + 1, first))
+        })
+        .unwrap();
+
+    let files = [
+        "catalog.toml",
+        "categories.toml",
+        "hall.toml",
+        "exhibitors.jsonl",
+        "products.jsonl",
+        image.as_str(),
+    ];
+    for (i, file) in files.into_iter().enumerate() {
+        for skip_invalid in [false, true] {
+            let dir = root.path().join(format!("fifo-{i}-{skip_invalid}"));
+            copy_sample(&dir, "1");
+            let fifo = dir.join(file);
+            fs::remove_file(&fifo).unwrap();
+            let made = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap();
+            assert!(made.success());
+            let importer = showroom.clone();
+            let handle = runtime.handle().clone();
+            let result = within_half_a_minute(&fifo, move || {
+                handle.block_on(importer.import_bundle(&dir, skip_invalid))
+            });
+            let expected = ProblemKind::NotRegularFile {
+                value: file.to_string(),
+                file_type: "fifo",
+            };
+            if file == image && skip_invalid {
+                // Only the product with that picture is left out (the last case: this
+                // one changes the stored catalog).
+                let report = result.unwrap();
+                assert_eq!(report.products, before.products - 1);
+                assert_eq!(report.skipped_total, 1);
+                let skipped = &report.skipped[0];
+                assert_eq!(
+                    (skipped.line, skipped.field.as_str(), &skipped.kind),
+                    (Some(line), "images[0]", &expected)
+                );
+                continue;
+            }
+            let Err(Error::InvalidBundle { problems, total }) = result else {
+                panic!("{file}: the bundle was not refused: {result:?}");
+            };
+            assert!(total >= 1 && !problems.is_empty(), "{file}");
+            let refused = problems
+                .iter()
+                .find(|p| p.kind == expected)
+                .unwrap_or_else(|| panic!("{file}: {problems:#?}"));
+            if file == image {
+                assert_eq!(
+                    (refused.file.as_str(), refused.line),
+                    ("products.jsonl", Some(line))
+                );
+            } else {
+                assert_eq!((refused.file.as_str(), refused.line), (file, None));
+            }
+            for lang in Lang::ALL {
+                let text = refused.localize(lang);
+                assert!(text.contains(file) && text.contains("FIFO"), "{text}");
+            }
+            assert_eq!(stored(), whole, "{file}: the stored catalog changed");
+        }
+    }
+    runtime.block_on(showroom.close());
 }

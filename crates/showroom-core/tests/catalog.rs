@@ -215,7 +215,8 @@ async fn a_bad_bundle_is_refused_whole_and_the_old_catalog_stays() {
         .replace("\"unit\": \"kg\"", "\"unit\": \"bucket\"")
         .replace("tea-1", "tea-2");
     write_small_bundle(&bad, "2", &[HONEY, "{not json", &broken_unit, HONEY]);
-    let Err(Error::InvalidBundle(problems)) = showroom.import_bundle(&bad, false).await else {
+    let Err(Error::InvalidBundle { problems, .. }) = showroom.import_bundle(&bad, false).await
+    else {
         panic!("the bad bundle was accepted");
     };
     let located: Vec<(Option<usize>, &str)> = problems

@@ -61,7 +61,7 @@ impl Published {
             bail!(
                 "{}: {} problem(s): {}",
                 dir.display(),
-                bundle.problems.len(),
+                bundle.problems_total,
                 first.join("; ")
             );
         }

@@ -1,5 +1,6 @@
 //! Catalog bundles (`catalog-format.md`, version 1): reading, validating every rule, and
-//! reporting every problem at once with its file, line and field.
+//! reporting every problem at once with its file, line and field (the first
+//! [`MAX_LISTED`] in full, all of them counted).
 //!
 //! Nothing here writes: a bundle is read into [`CatalogData`] and a list of problems; the
 //! facade decides whether and how to apply it.
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use problem::{Problem, ProblemKind};
+pub use problem::{MAX_LISTED, Problem, ProblemKind, Problems};
 
 use crate::model::{Booth, CatalogData, Category, Exhibitor, Hall, Manifest, Product};
 
@@ -50,15 +51,20 @@ pub struct Bundle {
     /// The bundle's folder, canonical.
     pub root: PathBuf,
     pub data: CatalogData,
-    /// Problems that make the bundle unusable as it is.
+    /// Problems that make the bundle unusable as it is: the first [`MAX_LISTED`].
     pub problems: Vec<Problem>,
-    /// With `skip_invalid`: the products left out, with their problems.
+    /// How many such problems were found, listed or not.
+    pub problems_total: usize,
+    /// With `skip_invalid`: the problems of the products left out, the first
+    /// [`MAX_LISTED`].
     pub skipped: Vec<Problem>,
+    /// How many problems the products left out had, listed or not.
+    pub skipped_total: usize,
 }
 
 impl Bundle {
     pub fn is_valid(&self) -> bool {
-        self.problems.is_empty()
+        self.problems_total == 0
     }
 }
 
@@ -81,22 +87,24 @@ const CERTS_MAX: usize = 10;
 
 /// Reads and validates the bundle at `root`. With `skip_invalid`, invalid products are
 /// left out and listed in [`Bundle::skipped`] instead of making the bundle invalid.
+///
+/// `.jsonl` files are read a line at a time: memory grows with the products kept, not
+/// with the size of the file, the length of its lines or the number of its problems.
 pub fn load(root: &Path, limits: &Limits, skip_invalid: bool) -> Bundle {
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let root = match root.canonicalize() {
         Ok(root) if root.is_dir() => root,
         _ => {
-            problems.push(Problem {
-                file: root.display().to_string(),
-                line: None,
-                field: String::new(),
-                kind: ProblemKind::NotADirectory,
-            });
             return Bundle {
                 root: root.to_path_buf(),
                 data: CatalogData::default(),
-                problems,
+                problems: vec![file_problem(
+                    &root.display().to_string(),
+                    ProblemKind::NotADirectory,
+                )],
+                problems_total: 1,
                 skipped: Vec::new(),
+                skipped_total: 0,
             };
         }
     };
@@ -124,9 +132,25 @@ pub fn load(root: &Path, limits: &Limits, skip_invalid: bool) -> Bundle {
             .unwrap_or_default();
     let hall_present = files::exists(&root, HALL);
 
-    let (exhibitors, exhibitor_ids) = read_jsonl(&root, EXHIBITORS, limits, &mut problems)
-        .map(|lines| check_exhibitors(lines, hall_present.then_some(&booth_ids), &mut problems))
-        .unwrap_or_default();
+    let mut exhibitors = Exhibitors {
+        booths: hall_present.then_some(&booth_ids),
+        seen: HashSet::new(),
+        out: Vec::new(),
+    };
+    if let Err(problem) = read_jsonl(
+        &root,
+        EXHIBITORS,
+        limits,
+        &mut problems,
+        |line, obj, problems| exhibitors.check(line, obj, problems),
+    ) {
+        problems.push(problem);
+    }
+    let Exhibitors {
+        seen: exhibitor_ids,
+        out: exhibitors,
+        ..
+    } = exhibitors;
 
     let category_ids: HashSet<&str> = categories.iter().map(|c| c.id.as_str()).collect();
     let exhibitor_ids: HashSet<&str> = exhibitor_ids.iter().map(String::as_str).collect();
@@ -135,36 +159,41 @@ pub fn load(root: &Path, limits: &Limits, skip_invalid: bool) -> Bundle {
         exhibitors: &exhibitor_ids,
     };
 
-    let mut product_problems = Vec::new();
-    let products_by_line = read_jsonl(&root, PRODUCTS, limits, &mut product_problems)
-        .map(|lines| check_products(lines, &refs, &root, limits, &mut product_problems))
-        .unwrap_or_default();
-
-    let mut skipped = Vec::new();
-    let products: Vec<Product> = if skip_invalid {
-        let bad_lines: HashSet<Option<usize>> = product_problems
-            .iter()
-            .filter(|p| p.file == PRODUCTS)
-            .map(|p| p.line)
-            .collect();
-        // A problem without a line (the file itself) still refuses the bundle.
-        for problem in product_problems {
-            if problem.line.is_some() {
-                skipped.push(problem);
-            } else {
-                problems.push(problem);
-            }
-        }
-        products_by_line
-            .into_iter()
-            .filter(|(line, _)| !bad_lines.contains(&Some(*line)))
-            .map(|(_, p)| p)
-            .collect()
-    } else {
-        problems.extend(product_problems);
-        products_by_line.into_iter().map(|(_, p)| p).collect()
+    // Problems of single products; with `skip_invalid` they leave those products out.
+    let mut product_problems = Problems::default();
+    let mut products = Products {
+        refs: &refs,
+        seen: HashSet::new(),
+        out: Vec::new(),
+        lines: Vec::new(),
     };
+    let read = read_jsonl(
+        &root,
+        PRODUCTS,
+        limits,
+        &mut product_problems,
+        |line, obj, problems| products.check(line, obj, problems),
+    );
+    let Products {
+        out: mut products,
+        lines,
+        ..
+    } = products;
+    check_images(&mut products, &lines, &root, limits, &mut product_problems);
+    drop(lines);
+    let skipped = if skip_invalid {
+        product_problems
+    } else {
+        problems.append(product_problems);
+        Problems::default()
+    };
+    // A problem of the file itself refuses the bundle, whatever `skip_invalid` says.
+    if let Err(problem) = read {
+        problems.push(problem);
+    }
 
+    let (problems, problems_total) = problems.into_parts();
+    let (skipped, skipped_total) = skipped.into_parts();
     Bundle {
         root,
         data: CatalogData {
@@ -176,7 +205,9 @@ pub fn load(root: &Path, limits: &Limits, skip_invalid: bool) -> Bundle {
             booths,
         },
         problems,
+        problems_total,
         skipped,
+        skipped_total,
     }
 }
 
@@ -199,7 +230,7 @@ fn read_toml(
     file: &str,
     max: u64,
     required: bool,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> Option<Map<String, Value>> {
     if !required && !files::exists(root, file) {
         return None;
@@ -250,48 +281,51 @@ fn toml_to_json(value: toml::Value) -> Value {
     }
 }
 
-/// The non-blank lines of a `.jsonl` file, parsed, with their 1-based numbers.
+/// Hands each non-blank line of a `.jsonl` file, parsed, to `each` with its 1-based
+/// number, one line at a time; problems of single lines go to `problems`. `Err` is a
+/// problem of the file itself (missing, not a regular file, too large, unreadable), which
+/// may come after some lines were read.
 fn read_jsonl(
     root: &Path,
     file: &str,
     limits: &Limits,
-    problems: &mut Vec<Problem>,
-) -> Option<Vec<(usize, Map<String, Value>)>> {
-    let text = match files::read_text(root, file, limits.max_jsonl_bytes) {
-        Ok(text) => text,
-        Err(kind) => {
-            problems.push(file_problem(file, kind));
-            return None;
-        }
-    };
-    let mut out = Vec::new();
-    for (index, line) in text.split('\n').enumerate() {
-        let number = index + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
+    problems: &mut Problems,
+    mut each: impl FnMut(usize, Map<String, Value>, &mut Problems),
+) -> Result<(), Problem> {
+    let mut lines = files::Lines::open(root, file, limits.max_jsonl_bytes, limits.max_line_bytes)
+        .map_err(|kind| file_problem(file, kind))?;
+    while let Some((number, line)) = lines.next_line().map_err(|kind| file_problem(file, kind))? {
         let located = |kind| Problem {
             file: file.to_string(),
             line: Some(number),
             field: String::new(),
             kind,
         };
-        if line.len() as u64 > limits.max_line_bytes {
-            problems.push(located(ProblemKind::LineTooLong {
-                max_bytes: limits.max_line_bytes,
-            }));
+        let text = match line {
+            files::Line::Text(text) => text,
+            files::Line::TooLong => {
+                problems.push(located(ProblemKind::LineTooLong {
+                    max_bytes: limits.max_line_bytes,
+                }));
+                continue;
+            }
+            files::Line::Encoding => {
+                problems.push(located(ProblemKind::Encoding));
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(map)) => out.push((number, map)),
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => each(number, map, problems),
             Ok(_) => problems.push(located(ProblemKind::Type { expected: "object" })),
             Err(error) => problems.push(located(ProblemKind::Json {
                 detail: error.to_string(),
             })),
         }
     }
-    Some(out)
+    Ok(())
 }
 
 /// Field checks on one JSON object, reporting into a shared list.
@@ -299,7 +333,7 @@ struct Check<'p> {
     file: &'static str,
     line: Option<usize>,
     prefix: String,
-    problems: &'p mut Vec<Problem>,
+    problems: &'p mut Problems,
 }
 
 impl<'p> Check<'p> {
@@ -307,7 +341,7 @@ impl<'p> Check<'p> {
         file: &'static str,
         line: Option<usize>,
         prefix: String,
-        problems: &'p mut Vec<Problem>,
+        problems: &'p mut Problems,
     ) -> Self {
         Check {
             file,
@@ -514,8 +548,8 @@ impl<'p> Check<'p> {
     }
 }
 
-fn check_manifest(table: &Map<String, Value>, problems: &mut Vec<Problem>) -> Option<Manifest> {
-    let before = problems.len();
+fn check_manifest(table: &Map<String, Value>, problems: &mut Problems) -> Option<Manifest> {
+    let before = problems.total();
     let mut c = Check::new(MANIFEST, None, String::new(), problems);
     match c.get(table, "format", true) {
         Some(Value::Number(n)) if n.as_i64() == Some(1) => {}
@@ -545,7 +579,7 @@ fn check_manifest(table: &Map<String, Value>, problems: &mut Vec<Problem>) -> Op
         );
     }
     c.datetime(table, "published_at", true);
-    if problems.len() > before {
+    if problems.total() > before {
         return None;
     }
     serde_json::from_value(Value::Object(table.clone())).ok()
@@ -555,7 +589,7 @@ fn array_of_tables<'t>(
     table: &'t Map<String, Value>,
     file: &'static str,
     key: &str,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> Vec<&'t Map<String, Value>> {
     match table.get(key) {
         None => Vec::new(),
@@ -589,12 +623,12 @@ fn array_of_tables<'t>(
     }
 }
 
-fn check_categories(table: &Map<String, Value>, problems: &mut Vec<Problem>) -> Vec<Category> {
+fn check_categories(table: &Map<String, Value>, problems: &mut Problems) -> Vec<Category> {
     let entries = array_of_tables(table, CATEGORIES, "category", problems);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (i, entry) in entries.iter().enumerate() {
-        let before = problems.len();
+        let before = problems.total();
         let mut c = Check::new(CATEGORIES, None, format!("category[{i}]"), problems);
         if let Some(id) = c.string(entry, "id", true) {
             if !codes::is_category_id(id) {
@@ -606,7 +640,7 @@ fn check_categories(table: &Map<String, Value>, problems: &mut Vec<Problem>) -> 
             }
         }
         c.text(entry, "name", true, SHORT_MAX);
-        if problems.len() == before
+        if problems.total() == before
             && let Ok(category) =
                 serde_json::from_value::<Category>(Value::Object((*entry).clone()))
         {
@@ -636,7 +670,7 @@ fn check_categories(table: &Map<String, Value>, problems: &mut Vec<Problem>) -> 
 /// is reported once and not again by every exhibitor standing in it.
 fn check_hall(
     table: &Map<String, Value>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> (Vec<Hall>, Vec<Booth>, HashSet<String>) {
     let mut halls = Vec::new();
     let mut seen_halls = HashSet::new();
@@ -644,13 +678,13 @@ fn check_hall(
         .iter()
         .enumerate()
     {
-        let before = problems.len();
+        let before = problems.total();
         let mut c = Check::new(HALL, None, format!("hall[{i}]"), problems);
         c.place_id(entry, &mut seen_halls);
         c.text(entry, "name", true, SHORT_MAX);
         c.positive(entry, "width", true);
         c.positive(entry, "height", true);
-        if problems.len() == before
+        if problems.total() == before
             && let Ok(hall) = serde_json::from_value::<Hall>(Value::Object((*entry).clone()))
         {
             halls.push(hall);
@@ -662,7 +696,7 @@ fn check_hall(
         .iter()
         .enumerate()
     {
-        let before = problems.len();
+        let before = problems.total();
         let mut c = Check::new(HALL, None, format!("booth[{i}]"), problems);
         c.place_id(entry, &mut seen_booths);
         let hall = c.string(entry, "hall", true);
@@ -698,7 +732,7 @@ fn check_hall(
                 }
             }
         }
-        if problems.len() == before
+        if problems.total() == before
             && let Ok(booth) = serde_json::from_value::<Booth>(Value::Object((*entry).clone()))
         {
             booths.push(booth);
@@ -707,19 +741,21 @@ fn check_hall(
     (halls, booths, seen_booths)
 }
 
-/// Exhibitors, and the ids of all of them, valid or not (see [`check_hall`]).
-fn check_exhibitors(
-    lines: Vec<(usize, Map<String, Value>)>,
-    booths: Option<&HashSet<String>>,
-    problems: &mut Vec<Problem>,
-) -> (Vec<Exhibitor>, HashSet<String>) {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for (line, obj) in lines {
-        let before = problems.len();
+/// Exhibitors as they are read, and the ids of all of them, valid or not (see
+/// [`check_hall`]).
+struct Exhibitors<'b> {
+    /// The booths of the hall map, when there is one.
+    booths: Option<&'b HashSet<String>>,
+    seen: HashSet<String>,
+    out: Vec<Exhibitor>,
+}
+
+impl Exhibitors<'_> {
+    fn check(&mut self, line: usize, obj: Map<String, Value>, problems: &mut Problems) {
+        let before = problems.total();
         let mut c = Check::new(EXHIBITORS, Some(line), String::new(), problems);
         if let Some(id) = c.id(&obj, "id", 64)
-            && !seen.insert(id.to_string())
+            && !self.seen.insert(id.to_string())
         {
             c.report("id".into(), ProblemKind::Duplicate { id: id.into() });
         }
@@ -728,7 +764,7 @@ fn check_exhibitors(
         c.text(&obj, "city", false, SHORT_MAX);
         c.text(&obj, "description", false, DESCRIPTION_MAX);
         if let Some(booth) = c.string(&obj, "booth", false)
-            && let Some(booths) = booths
+            && let Some(booths) = self.booths
             && !booths.contains(booth)
         {
             c.report(
@@ -744,68 +780,96 @@ fn check_exhibitors(
         {
             c.report("website".into(), ProblemKind::Url { value: url.into() });
         }
-        if problems.len() == before
+        if problems.total() == before
             && let Ok(exhibitor) = serde_json::from_value::<Exhibitor>(Value::Object(obj))
         {
-            out.push(exhibitor);
+            self.out.push(exhibitor);
         }
     }
-    (out, seen)
 }
 
-fn check_products(
-    lines: Vec<(usize, Map<String, Value>)>,
-    refs: &Refs<'_>,
+/// Products as they are read: the valid ones, with their line numbers.
+struct Products<'r> {
+    refs: &'r Refs<'r>,
+    seen: HashSet<String>,
+    out: Vec<Product>,
+    /// The line of each product in `out`.
+    lines: Vec<usize>,
+}
+
+impl Products<'_> {
+    fn check(&mut self, line: usize, obj: Map<String, Value>, problems: &mut Problems) {
+        let before = problems.total();
+        check_product(&obj, line, self.refs, &mut self.seen, problems);
+        if problems.total() != before {
+            return;
+        }
+        match serde_json::from_value::<Product>(Value::Object(obj)) {
+            Ok(product) => {
+                self.out.push(product);
+                self.lines.push(line);
+            }
+            Err(error) => problems.push(Problem {
+                file: PRODUCTS.into(),
+                line: Some(line),
+                field: String::new(),
+                kind: ProblemKind::Json {
+                    detail: error.to_string(),
+                },
+            }),
+        }
+    }
+}
+
+/// Leaves out the products with an image that cannot be read or is beyond the limits,
+/// reporting it; `lines` are the products' lines.
+fn check_images(
+    products: &mut Vec<Product>,
+    lines: &[usize],
     root: &Path,
     limits: &Limits,
-    problems: &mut Vec<Problem>,
-) -> Vec<(usize, Product)> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for (line, obj) in lines {
-        let before = problems.len();
-        check_product(&obj, line, refs, &mut seen, problems);
-        if problems.len() == before {
-            match serde_json::from_value::<Product>(Value::Object(obj)) {
-                Ok(product) => out.push((line, product)),
-                Err(error) => problems.push(Problem {
-                    file: PRODUCTS.into(),
-                    line: Some(line),
-                    field: String::new(),
-                    kind: ProblemKind::Json {
-                        detail: error.to_string(),
-                    },
-                }),
+    problems: &mut Problems,
+) {
+    // Image files are probed in parallel, reading headers dominates on large bundles; a
+    // batch at a time, so that the problems of a bundle whose every image is broken are
+    // counted, not all held.
+    const BATCH: usize = 4096;
+    let mut keep = vec![true; products.len()];
+    let batches = products.chunks(BATCH).zip(lines.chunks(BATCH));
+    for (start, (batch, lines)) in batches.enumerate() {
+        let found: Vec<(usize, Vec<Problem>)> = batch
+            .par_iter()
+            .zip(lines)
+            .enumerate()
+            .filter_map(|(i, (product, line))| {
+                let found: Vec<Problem> = product
+                    .images
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, rel)| {
+                        crate::media::probe(root, rel, limits)
+                            .err()
+                            .map(|kind| Problem {
+                                file: PRODUCTS.into(),
+                                line: Some(*line),
+                                field: format!("images[{n}]"),
+                                kind,
+                            })
+                    })
+                    .collect();
+                (!found.is_empty()).then_some((start * BATCH + i, found))
+            })
+            .collect();
+        for (index, found) in found {
+            keep[index] = false;
+            for problem in found {
+                problems.push(problem);
             }
         }
     }
-    // Image files are probed in parallel: reading headers dominates on large bundles.
-    let image_problems: Vec<Problem> = out
-        .par_iter()
-        .flat_map_iter(|(line, product)| {
-            product
-                .images
-                .iter()
-                .enumerate()
-                .filter_map(|(i, rel)| {
-                    crate::media::probe(root, rel, limits)
-                        .err()
-                        .map(|kind| Problem {
-                            file: PRODUCTS.into(),
-                            line: Some(*line),
-                            field: format!("images[{i}]"),
-                            kind,
-                        })
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if !image_problems.is_empty() {
-        let bad: HashSet<usize> = image_problems.iter().filter_map(|p| p.line).collect();
-        out.retain(|(line, _)| !bad.contains(line));
-        problems.extend(image_problems);
-    }
-    out
+    // In place: a second list of every product would double the memory they take.
+    let mut kept = keep.into_iter();
+    products.retain(|_| kept.next().unwrap_or(true));
 }
 
 fn check_product(
@@ -813,7 +877,7 @@ fn check_product(
     line: usize,
     refs: &Refs<'_>,
     seen: &mut HashSet<String>,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) {
     let mut c = Check::new(PRODUCTS, Some(line), String::new(), problems);
     if let Some(id) = c.id(obj, "id", 64)

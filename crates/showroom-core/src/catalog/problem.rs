@@ -15,11 +15,72 @@ pub struct Problem {
     pub kind: ProblemKind,
 }
 
+/// How many problems are listed at most; the rest are only counted. A bundle with a bad
+/// line per product would otherwise list (and hold in memory) millions of them.
+pub const MAX_LISTED: usize = 1000;
+
+/// The problems found in a bundle: the first [`MAX_LISTED`] in full, and how many in all.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Problems {
+    listed: Vec<Problem>,
+    total: usize,
+}
+
+impl Problems {
+    /// Problems listed in full as far as [`MAX_LISTED`], all of them counted.
+    pub fn from_all(all: Vec<Problem>) -> Self {
+        let mut problems = Problems::default();
+        for problem in all {
+            problems.push(problem);
+        }
+        problems
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        self.total += 1;
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(problem);
+        }
+    }
+
+    /// Appends `other`'s problems after these, as if each had been pushed here.
+    pub fn append(&mut self, other: Problems) {
+        let room = MAX_LISTED.saturating_sub(self.listed.len());
+        self.listed.extend(other.listed.into_iter().take(room));
+        self.total += other.total;
+    }
+
+    /// How many problems were found, listed or not.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The first problems found, at most [`MAX_LISTED`].
+    pub fn listed(&self) -> &[Problem] {
+        &self.listed
+    }
+
+    /// The listed problems and the total.
+    pub fn into_parts(self) -> (Vec<Problem>, usize) {
+        (self.listed, self.total)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "code", rename_all = "kebab-case")]
 pub enum ProblemKind {
     NotADirectory,
     FileMissing,
+    /// A named pipe (`fifo`), a `socket`, a `device`, a `directory` or `other` where a
+    /// regular file belongs, at the bundle's path `value`.
+    NotRegularFile {
+        value: String,
+        file_type: &'static str,
+    },
     FileTooLarge {
         max_bytes: u64,
     },
@@ -139,6 +200,10 @@ impl ProblemKind {
         match self {
             NotADirectory => tr("problem-not-a-directory", &[]),
             FileMissing => tr("problem-file-missing", &[]),
+            NotRegularFile { value, file_type } => tr(
+                "problem-not-regular-file",
+                &[s("value", value.as_str()), s("type", *file_type)],
+            ),
             FileTooLarge { max_bytes } => {
                 tr("problem-file-too-large", &[n("max", *max_bytes as f64)])
             }
