@@ -293,6 +293,9 @@ fn open_window(
         .title("SCO Showroom")
         .min_inner_size(800.0, 600.0)
         .zoom_hotkeys_enabled(false)
+        // The web view's own storage (the shortlist's local storage, its caches) lives with
+        // the rest of the device's data: one directory to back up, wipe or test in isolation.
+        .data_directory(data_dir.join("webview"))
         .on_navigation(|url| {
             let allowed = is_app_url(url);
             if !allowed {

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { windowPng } from './shot.mjs';
 
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const APP = process.env.SHOWROOM_APP;
@@ -55,7 +56,7 @@ async function click(testid) {
 async function screenshot(name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  const png = await wd('GET', s('/screenshot'));
+  const png = await windowPng(wd, s(''));
   writeFileSync(join(SHOTS, `window-kiosk-${name}.png`), Buffer.from(png, 'base64'));
 }
 

@@ -3,12 +3,14 @@
 // SHOWROOM_APP (the built binary), WEBDRIVER_URL and SHOWROOM_SCREENSHOTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { windowPng } from './shot.mjs';
 
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const APP = process.env.SHOWROOM_APP;
 const SHOTS = process.env.SHOWROOM_SCREENSHOTS;
+const DATA = process.env.SHOWROOM_DATA_DIR;
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 // The catalog's title in each language, read from the bundle the app imports.
@@ -66,12 +68,7 @@ async function textOf(testid) {
 async function screenshot(name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  // Let the web view paint what the DOM already says.
-  await wd('POST', s('/execute/async'), {
-    script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-    args: [],
-  });
-  const png = await wd('GET', s('/screenshot'));
+  const png = await windowPng(wd, s(''));
   writeFileSync(join(SHOTS, `window-${name}.png`), Buffer.from(png, 'base64'));
 }
 
@@ -189,4 +186,6 @@ test('an inquiry through the app commands: field errors, a receipt, the history'
   assert.equal(state, 'queued');
   assert.ok((await textOf('history-no-platform')).length > 0, 'the history says inquiries wait');
   await screenshot('inquiry-history');
+  // The web view keeps the shortlist in the app's data directory, not in the user's home.
+  if (DATA) assert.ok(existsSync(join(DATA, 'webview', 'localstorage')), 'the web view stores under the data directory');
 });
