@@ -274,6 +274,41 @@ test('typing fast never shows stale results, even when replies arrive out of ord
   await context.close();
 });
 
+test('goods nobody has: no results, and related goods apart under their own heading', async () => {
+  const { page, context, problems } = await newPage();
+  for (const [lang, query] of [
+    ['en', 'blue cheese'],
+    ['ru', 'сыр с плесенью'],
+  ]) {
+    const reply = await api(`/api/search?query=${encodeURIComponent(query)}&lang=${lang}&limit=48`);
+    assert.equal(reply.total, 0, `${query}: nothing is what was asked for`);
+    assert.deepEqual(reply.hits, []);
+    assert.equal(reply.reading, 'related');
+    assert.ok(reply.related.length > 0, `${query}: goods that share a word`);
+    await page.goto(`${URL_}?lang=${lang}#/search`);
+    await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+    await page.fill('[data-testid="search"]', query);
+    await page.waitForSelector(`[data-testid="results"][data-query="${query}"][data-pending="false"]`);
+    await page.waitForSelector('[data-testid="empty-results"]');
+    const heading = (await page.textContent('[data-testid="related-results"] h2'))?.trim();
+    assert.equal(heading, MSG[lang]['empty-related']);
+    // The grid adds the cards below the first screen in batches when the page is idle.
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="related-results"] [data-testid="product-card"]').length === n,
+      reply.related.length,
+    );
+    const shown = await page.$$eval('[data-testid="related-results"] [data-testid="product-card"]', (cards) =>
+      cards.map((c) => c.getAttribute('data-product-id')),
+    );
+    assert.deepEqual(shown, reply.related.map((h) => h.id), `related goods of ${query}`);
+    await assertNoRawIds(page, lang, 'related goods');
+    await axe(page, `related goods (${lang})`);
+    await shot(page, `related-${lang}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('"show more" keeps the keyboard focus, then hands it to the first card it added', async () => {
   const { page, context, problems } = await newPage();
   await page.goto(`${URL_}?lang=en#/search`);

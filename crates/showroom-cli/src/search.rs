@@ -87,6 +87,14 @@ pub async fn search(
     }
     if response.hits.is_empty() {
         out.say("cli-search-none", &[s("query", args.query.as_str())]);
+        if !response.related.is_empty() {
+            // Not results: goods that share some of the words, labelled and unnumbered.
+            out.say("cli-search-related", &[]);
+            for hit in &response.related {
+                let name = pick(&hit.name, out.lang).map(|(_, t)| t).unwrap_or(&hit.id);
+                println!("   ~ {name}  [{}]  {}", hit.id, hit.country);
+            }
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(corrected) = &response.corrected {

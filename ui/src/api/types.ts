@@ -50,13 +50,18 @@ export type FacetCounts = { country: { [key in string]: number }, category: { [k
  */
 city_names: Record<string, Record<string, string>>, };
 
-export type QueryReading = "as_typed" | "other_layout" | "some_words";
+export type QueryReading = "as_typed" | "other_layout" | "related";
 
 export type SearchResponse = { total: number, hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryReading, 
 /**
  * The text actually searched, when it differs from the query (the other layout).
  */
-corrected: string | null, };
+corrected: string | null, 
+/**
+ * With the `related` reading: goods that match some of the query's words, best first
+ * (one page of them; `hits` is empty and `total` 0).
+ */
+related: Array<SearchHit>, };
 
 export type CategoryRef = { id: string, name: Record<string, string>, };
 

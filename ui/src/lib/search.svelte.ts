@@ -20,6 +20,10 @@ class Search {
 
   hits: SearchHit[] = $state.raw([]);
   total = $state(0);
+  /** With no results: goods that share some of the words, shown apart as related goods. */
+  related: SearchHit[] = $state.raw([]);
+  /** The text searched instead of the query's (typed in the other keyboard layout). */
+  corrected: string | null = $state(null);
   facets: FacetCounts = $state.raw({ country: {}, category: {}, city: {}, certification: {}, storage: {}, city_names: {} });
   /** The request whose reply is on screen (for "load more" and the empty message). */
   shown: SearchRequest | null = $state.raw(null);
@@ -94,6 +98,8 @@ class Search {
       this.#applied = seq;
       this.hits = dedupe([], response.hits);
       this.total = response.total;
+      this.related = response.related;
+      this.corrected = response.corrected;
       this.facets = response.facets;
       this.shown = request;
       errors.clear('search');

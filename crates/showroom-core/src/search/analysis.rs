@@ -12,7 +12,7 @@ use tantivy_jieba::JiebaTokenizer;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Bump on any change to the schema or to an analyzer.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 pub const ZH: &str = "zh_v2";
 pub const RU: &str = "ru_v2";
@@ -101,6 +101,24 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(text.nfkc().collect())
     }
+}
+
+/// [`normalize`] word by word ([`words`]), the rest of the text as it is: the catalog's
+/// words are split before they are normalised, so a query is too. "№17" is the word "17"
+/// in a name, as typed; normalised whole it would be one word, "No17", that no name has.
+pub fn normalize_words(text: &str) -> Cow<'_, str> {
+    if is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (from, to) in words(text) {
+        out.push_str(&text[last..from]);
+        out.push_str(&normalize(&text[from..to]));
+        last = to;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
 }
 
 /// The characters [`fold_into`] folds without Unicode's tables, all in NFKC already.
@@ -437,6 +455,24 @@ mod tests {
             assert_eq!(fold(&c.to_string()), by_tables(c), "{c:?}");
         }
         assert_eq!(fold("Ёлка МЁД Tea 茶"), "елка мед tea 茶");
+    }
+
+    #[test]
+    fn a_query_is_normalised_word_by_word_as_names_are() {
+        let name = "Ессентукская вода №17, 0,5 л";
+        let of_name: Vec<String> = words(name)
+            .into_iter()
+            .map(|(a, b)| fold(&name[a..b]))
+            .collect();
+        let query = normalize_words(name);
+        let of_query: Vec<String> = words(&query)
+            .into_iter()
+            .map(|(a, b)| fold(&query[a..b]))
+            .collect();
+        assert_eq!(of_query, of_name);
+        assert!(of_query.contains(&"17".to_string()), "{of_query:?}");
+        assert_eq!(normalize_words("Ｔｅａ　１００ｇ"), "Tea\u{3000}100g");
+        assert!(matches!(normalize_words("мёд 500 г"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -174,8 +174,10 @@ pub enum QueryReading {
     AsTyped,
     /// Nothing matched as typed; the keys were read in the other keyboard layout.
     OtherLayout,
-    /// Nothing matched with every word; these results match some of the words.
-    SomeWords,
+    /// Nothing matched with every word: there are no results, and `related` lists goods
+    /// that match some of the words ("blue cheese" finds blue pottery and a hard cheese),
+    /// to be shown as related goods, never as what was asked for.
+    Related,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -187,6 +189,9 @@ pub struct SearchResponse {
     pub reading: QueryReading,
     /// The text actually searched, when it differs from the query (the other layout).
     pub corrected: Option<String>,
+    /// With the `related` reading: goods that match some of the query's words, best first
+    /// (one page of them; `hits` is empty and `total` 0).
+    pub related: Vec<SearchHit>,
 }
 
 /// Written beside the index: what made it.
@@ -485,7 +490,9 @@ fn typing_forms<'a>(
     };
     // A word's forms that begin another of its forms ("feng" of "fengmi") add nothing
     // but repeated prefixes, and are left out of `alt`; `words`, matched with typos and
-    // scored as one, takes each word once. Words repeated across the names and keywords
+    // scored as one, takes each word once, as the catalog writes it or as it is typed
+    // (pinyin): a typo is not read against a transliteration of a Russian word (one guess
+    // on top of another turned "sushi" into сушёный, "sushenyi"). Words repeated across the names and keywords
     // are kept in the prefix fields: how often a product says a word ranks it. Each
     // Chinese word's forms are made once.
     let mut forms_of: HashMap<&str, Vec<String>> = HashMap::new();
@@ -504,10 +511,11 @@ fn typing_forms<'a>(
                 for form in forms.iter() {
                     push(&mut out.alt, form);
                 }
+                // Pinyin is how Chinese is typed, so it is written too: a typo in it is a
+                // typo ("zanghonghua" for 藏红花, whose 藏 the forms read "cang").
                 all_words.extend(forms.iter().cloned());
             } else if let Some(latin) = translit::cyrillic_to_latin(word) {
                 push(&mut out.alt, &latin);
-                all_words.push(latin);
             }
         }
     }
@@ -1024,8 +1032,8 @@ impl SearchIndex {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let typed: String = request.query.chars().take(MAX_QUERY_CHARS).collect();
-        // Read in the compatibility form, as the index's text is: "Ｔｅａ" is tea.
-        let query_text = analysis::normalize(&typed).into_owned();
+        // Read in the compatibility form, as the index's words are: "Ｔｅａ" is tea.
+        let query_text = analysis::normalize_words(&typed).into_owned();
         let filters = self.filters(request)?;
 
         let mut reading = QueryReading::AsTyped;
@@ -1045,19 +1053,47 @@ impl SearchIndex {
                 outcome = tried;
             }
         }
+        let mut related = Vec::new();
         if outcome.total == 0 && plan.words > 1 {
+            // Goods that match some of the words are not what was asked for: they are
+            // given apart, labelled, and the search itself found nothing.
             let relaxed = self.plan(&query_text, false)?;
             let tried = self.run(&searcher, request, relaxed.query.as_deref(), &filters)?;
             if tried.total > 0 {
-                reading = QueryReading::SomeWords;
-                plan = relaxed;
-                outcome = tried;
+                reading = QueryReading::Related;
+                let needles = highlight::Needles::new(&relaxed.folded_words, &relaxed.zh_tokens);
+                related = self.hits(&searcher, tried.top, &needles)?;
             }
         }
 
         let needles = highlight::Needles::new(&plan.folded_words, &plan.zh_tokens);
-        let mut hits = Vec::with_capacity(outcome.top.len());
-        for (score, address) in outcome.top {
+        let hits = self.hits(&searcher, outcome.top, &needles)?;
+        let mut facets = outcome.facets;
+        facets.city_names = facets
+            .city
+            .keys()
+            .filter_map(|k| self.meta.city_names.get(k).map(|n| (k.clone(), n.clone())))
+            .collect();
+        Ok(SearchResponse {
+            total: outcome.total,
+            hits,
+            facets,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            reading,
+            corrected,
+            related,
+        })
+    }
+
+    /// The cards of ranked documents, their names highlighted with `needles`.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        top: Vec<(f32, DocAddress)>,
+        needles: &highlight::Needles,
+    ) -> Result<Vec<SearchHit>> {
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let card_json = doc
                 .get_first(self.fields.card)
@@ -1087,20 +1123,7 @@ impl SearchIndex {
                 tags: card.tags,
             });
         }
-        let mut facets = outcome.facets;
-        facets.city_names = facets
-            .city
-            .keys()
-            .filter_map(|k| self.meta.city_names.get(k).map(|n| (k.clone(), n.clone())))
-            .collect();
-        Ok(SearchResponse {
-            total: outcome.total,
-            hits,
-            facets,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            reading,
-            corrected,
-        })
+        Ok(hits)
     }
 
     /// The filter clauses of a request.
@@ -1214,7 +1237,11 @@ impl SearchIndex {
                 ))
             };
             if one_letter(w) {
-                word_clauses.push((occur_of(i), term(f.prefix)));
+                // Among other words a lone letter is mostly a preposition ("сыр с
+                // плесенью"): it narrows what every word matches, and alone says nothing.
+                if all_words || folded_words.len() == 1 {
+                    word_clauses.push((occur_of(i), term(f.prefix)));
+                }
                 continue;
             }
             // Each way a word matches, and its weight. Native spellings outrank pinyin and
