@@ -154,7 +154,9 @@ test('the outbox is never listed without the operator token', async () => {
   // The outbox summary holds no references and no personal data.
   const summary = await via('/api/outbox', { from });
   assert.equal(summary.status, 200);
-  assert.deepEqual(Object.keys(summary.json()).sort(), ['platform_configured', 'undelivered']);
+  assert.deepEqual(Object.keys(summary.json()).sort(), ['auth_failing', 'platform_configured', 'undelivered']);
+  // Whether the platform refuses this replica's token is for its operator only.
+  assert.equal(summary.json().auth_failing, false);
   assertNoLeak(summary.text, '/api/outbox');
   // The control: the visitor who holds the reference sees it, through either replica.
   const own = await via(`/api/inquiries/${victim.ref}`, { from });
