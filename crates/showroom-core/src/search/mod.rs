@@ -491,31 +491,47 @@ fn typing_forms<'a>(
     // A word's forms that begin another of its forms ("feng" of "fengmi") add nothing
     // but repeated prefixes, and are left out of `alt`; `words`, matched with typos and
     // scored as one, takes each word once, as the catalog writes it or as it is typed
-    // (pinyin): a typo is not read against a transliteration of a Russian word (one guess
-    // on top of another turned "sushi" into сушёный, "sushenyi"). Words repeated across the names and keywords
-    // are kept in the prefix fields: how often a product says a word ranks it. Each
-    // Chinese word's forms are made once.
-    let mut forms_of: HashMap<&str, Vec<String>> = HashMap::new();
+    // (pinyin): a typo is not read against a transliteration of a Russian word (one
+    // guess on top of another turned "sushi" into сушёный, "sushenyi"). Words repeated
+    // across the names and keywords are kept in the prefix fields: how often a product
+    // says a word ranks it. Each Chinese word's forms are made once.
+    // (every form for `alt`, the usual reading's for `words`)
+    let mut forms_of: HashMap<&str, (Vec<String>, Vec<String>)> = HashMap::new();
     let mut all_words: Vec<String> = Vec::new();
     for part in typed {
         push(&mut out.prefix, part);
+        let mut chinese_words = 0;
         for (from, to) in analysis::words(part) {
             let word = &part[from..to];
             all_words.push(analysis::fold(word));
             if word.chars().any(analysis::is_cjk) {
+                chinese_words += 1;
                 push(&mut out.zh_gram, word);
-                let forms = forms_of.entry(word).or_insert_with(|| {
+                let (forms, usual) = forms_of.entry(word).or_insert_with(|| {
                     let segments = analysis::analyze(analyzers.zh(), word);
-                    not_prefixes(translit::pinyin_forms(&translit::simplify(word), &segments))
+                    let simple = translit::simplify(word);
+                    (
+                        not_prefixes(translit::pinyin_forms(&simple, &segments)),
+                        not_prefixes(translit::usual_pinyin_forms(&simple, &segments)),
+                    )
                 });
                 for form in forms.iter() {
                     push(&mut out.alt, form);
                 }
                 // Pinyin is how Chinese is typed, so it is written too: a typo in it is a
-                // typo ("zanghonghua" for 藏红花, whose 藏 the forms read "cang").
-                all_words.extend(forms.iter().cloned());
+                // typo ("fengmu" for 蜂蜜).
+                all_words.extend(usual.iter().cloned());
             } else if let Some(latin) = translit::cyrillic_to_latin(word) {
                 push(&mut out.alt, &latin);
+            }
+        }
+        // A name whose Chinese is broken by quotes, brackets or a number
+        // ("“北方小熊”巧克力威化糖") is said, and typed, as one: its whole pinyin and
+        // initials too ("bfxxqklwht").
+        if chinese_words > 1 {
+            let whole: String = part.chars().filter(|c| analysis::is_cjk(*c)).collect();
+            for form in translit::usual_pinyin_forms(&translit::simplify(&whole), &[]) {
+                push(&mut out.alt, &form);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! initials; tones optional), Latin for Cyrillic, and text typed with the wrong keyboard
 //! layout (QWERTY ↔ ЙЦУКЕН).
 
-use pinyin::ToPinyin;
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 use super::analysis::{fold, is_cjk};
 
@@ -35,18 +35,71 @@ pub fn fold_pinyin(word: &str) -> String {
 /// ("fengmi", whose prefixes include "feng") and its initials ("fm"). `segments` are the
 /// run's words (from jieba), whose joined pinyin and initials are added too, so a word
 /// inside a longer name is found from its start, as a Latin word is; a syllable inside
-/// a word is not a start ("mi" of 蜂蜜), as "ney" of "honey" is not.
+/// a word is not a start ("mi" of 蜂蜜), as "ney" of "honey" is not. In a word, a
+/// character with more than one reading (藏 cáng or zàng, as in 藏红花 zànghónghuā) gives
+/// a form with each of its other readings too, one character at a time, at most
+/// [`MAX_READINGS`] forms of a word.
 pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
+    forms_with_readings(run, segments, MAX_READINGS)
+}
+
+/// [`pinyin_forms`] with each character's usual reading only: what a typo is read against
+/// (every reading of every character would be more strings for a typo to land on).
+pub fn usual_pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
+    forms_with_readings(run, segments, 1)
+}
+
+fn forms_with_readings(run: &str, segments: &[String], readings: usize) -> Vec<String> {
     let mut out = Vec::new();
-    let add_word = |word: &str, out: &mut Vec<String>| {
-        let syllables: Vec<String> = word
-            .to_pinyin()
-            .flatten()
-            .map(|p| fold_pinyin(p.plain()))
-            .collect();
-        if syllables.is_empty() {
-            return;
+    // A character's reading is settled by its word: the run whole is read the usual way,
+    // its words each way.
+    add_readings(run, 1, &mut out);
+    for segment in segments {
+        if segment.chars().all(is_cjk) {
+            add_readings(segment, readings, &mut out);
         }
+    }
+    out
+}
+
+/// The most readings of one word indexed: the usual one and others of its characters.
+pub const MAX_READINGS: usize = 4;
+
+/// The joined pinyin and the initials of up to `max` readings of `word` (see
+/// [`pinyin_forms`]).
+fn add_readings(word: &str, max: usize, out: &mut Vec<String>) {
+    // Each character's distinct toneless readings, the usual one first.
+    let readings: Vec<Vec<String>> = word
+        .to_pinyin_multi()
+        .flatten()
+        .map(|multi| {
+            let mut plain: Vec<String> = Vec::new();
+            for p in multi {
+                let folded = fold_pinyin(p.plain());
+                if !plain.contains(&folded) {
+                    plain.push(folded);
+                }
+            }
+            plain
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    if readings.is_empty() {
+        return;
+    }
+    let usual: Vec<&str> = readings.iter().map(|r| r[0].as_str()).collect();
+    let mut variants = vec![usual.clone()];
+    'all: for (i, r) in readings.iter().enumerate() {
+        for other in &r[1..] {
+            if variants.len() >= max {
+                break 'all;
+            }
+            let mut variant = usual.clone();
+            variant[i] = other;
+            variants.push(variant);
+        }
+    }
+    for syllables in variants {
         let joined: String = syllables.concat();
         let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
         for form in [joined, initials] {
@@ -54,14 +107,7 @@ pub fn pinyin_forms(run: &str, segments: &[String]) -> Vec<String> {
                 out.push(form);
             }
         }
-    };
-    add_word(run, &mut out);
-    for segment in segments {
-        if segment.chars().all(is_cjk) {
-            add_word(segment, &mut out);
-        }
     }
-    out
 }
 
 /// The toneless pinyin of a Chinese word, its syllables joined ("荞麦" → "qiaomai"), as
@@ -186,6 +232,20 @@ mod tests {
         let tea = pinyin_forms("绿茶", &[]);
         assert!(tea.contains(&"lvcha".to_string()), "{tea:?}");
         assert_eq!(fold_pinyin("lǜchá"), "lvcha");
+    }
+
+    #[test]
+    fn a_character_of_several_readings_is_found_by_each() {
+        // 藏 is cáng ("to hide") or zàng (Tibet, as in 藏红花, saffron).
+        let saffron = pinyin_forms("克什米尔藏红花", &["克什米尔".into(), "藏红花".into()]);
+        for want in ["canghonghua", "chh", "zanghonghua", "zhh"] {
+            assert!(saffron.contains(&want.to_string()), "{want} in {saffron:?}");
+        }
+        // The run whole is read the usual way only.
+        assert_eq!(pinyin_forms("藏红花", &[]).len(), 2);
+        // Two forms (joined, initials) per reading, and no more readings than the cap.
+        let long = pinyin_forms("长行重和藏", &["长行重和藏".into()]);
+        assert!(long.len() <= 2 * MAX_READINGS, "{long:?}");
     }
 
     #[test]
