@@ -82,6 +82,7 @@ page-search-title = Search
 page-search-label = Search the catalog
 page-search-placeholder = Product, country, exhibitor…
 page-search-submit = Search
+page-search-related = Related goods
 page-search-found = { $count ->
     [one] { $count } product found
    *[other] { $count } products found

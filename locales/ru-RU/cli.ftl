@@ -101,6 +101,7 @@ page-search-title = Поиск
 page-search-label = Поиск по каталогу
 page-search-placeholder = Товар, страна, экспонент…
 page-search-submit = Найти
+page-search-related = Похожие товары
 page-search-found = { $count ->
     [one] Найден { $count } товар
     [few] Найдено { $count } товара

@@ -58,6 +58,7 @@ page-search-title = 搜索
 page-search-label = 搜索商品目录
 page-search-placeholder = 商品、国家、参展商…
 page-search-submit = 搜索
+page-search-related = 相关商品
 page-search-found = 找到 { $count } 件商品
 page-not-found = 未找到
 page-other-title = 上合组织展厅

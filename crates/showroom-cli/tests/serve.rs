@@ -983,6 +983,17 @@ async fn every_page_has_a_search_box_that_works_before_the_app() {
     assert!(!html.contains("мёд\"") && !html.contains("value="));
     assert!(html.contains("noindex"));
     assert_eq!(tidy_errors(&html), "");
+    // Goods nobody has: no products found, the related ones under their own heading.
+    let (status, html) = text_of(&format!("{base}en/search?q=blue%20cheese")).await;
+    assert_eq!(status, 200);
+    let related = html
+        .find("<h2>Related goods</h2>")
+        .expect("a related goods heading");
+    let cheese = html
+        .find("href=\"/en/products/by-brest-hard-cheese\"")
+        .expect("the cheese is related");
+    assert!(related < cheese);
+    assert_eq!(tidy_errors(&html), "");
     let (status, html) = text_of(&format!("{base}en/search?q=zzqx%22%3Cb%3Ezzqx")).await;
     assert_eq!(status, 200);
     assert!(!html.contains("zzqx"), "nothing of the query is written");

@@ -472,13 +472,24 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                         ..SearchRequest::default()
                     })
                     .await;
-                let (total, hits) = found.map(|f| (f.total, f.hits)).unwrap_or_default();
+                let (total, hits, related) = found
+                    .map(|f| (f.total, f.hits, f.related))
+                    .unwrap_or_default();
                 let _ = write!(
                     body,
                     "<p>{}</p><ul>",
                     esc(&tr(lang, "page-search-found", &[n("count", total as f64)]))
                 );
                 list_products(&mut body, lang, hits.iter());
+                // Goods that share some of the words: under their own heading, as in the app.
+                if !related.is_empty() {
+                    let _ = write!(
+                        body,
+                        "<h2>{}</h2><ul>",
+                        esc(&tr(lang, "page-search-related", &[]))
+                    );
+                    list_products(&mut body, lang, related.iter());
+                }
             }
             Rendered {
                 status: StatusCode::OK,
