@@ -1,8 +1,11 @@
 //! The `showroom` binary as scripts use it: exit codes, located errors, JSON shapes.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+mod common;
+use common::{copy_dir, sample};
 
 fn showroom(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_showroom"))
@@ -12,10 +15,6 @@ fn showroom(data: &Path, args: &[&str]) -> Output {
         .env("RUST_BACKTRACE", "0")
         .output()
         .expect("the showroom binary runs")
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -201,19 +200,6 @@ fn a_thousand_problems_are_listed_and_the_rest_counted() {
         stderr.ends_with("\n  … and 500 more problems\n"),
         "{stderr}"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// `showroom ARGS`, killed and failing the test when it has not ended within half a

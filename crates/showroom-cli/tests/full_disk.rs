@@ -19,6 +19,9 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+use common::{copy_dir, sample};
+
 const INSIDE: &str = "SHOWROOM_FULL_DISK_INSIDE";
 const MOUNTED: &str = "full-disk: tmpfs mounted";
 
@@ -75,10 +78,6 @@ fn full_disk() {
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_showroom")
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {
@@ -187,19 +186,6 @@ fn updated_bundle(dir: &Path) -> PathBuf {
     assert_ne!(manifest, updated);
     fs::write(bundle.join("catalog.toml"), updated + "\n").unwrap();
     bundle
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Writes `path` until the filesystem has no block left; the error must be "no space".
