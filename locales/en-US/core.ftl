@@ -69,3 +69,5 @@ error-busy = { $seconds ->
    *[other] the show is very busy right now and nothing was saved; please try again in { $seconds } seconds
 }
 error-unauthorized = this needs the operator's token
+error-config = { $origin } has a mistake ({ $detail }); fix it and try again
+error-config-client = this device's settings have a mistake; the operator has to fix them

@@ -192,6 +192,7 @@ error-invalid-bundle = The catalog could not be loaded. Please ask the hall staf
 error-rate-limited = Too many requests from your connection. Please wait a moment and try again.
 error-busy = The show is very busy right now and nothing was saved. Please try again in a moment.
 error-unauthorized = This is for the show's operators only.
+error-config = This device's settings have a mistake. Please ask the hall staff for help.
 error-retry = Try again
 error-dismiss = Dismiss
 

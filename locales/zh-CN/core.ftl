@@ -57,3 +57,5 @@ problem-booth-outside = 展位超出 { $hall } 展馆范围
 error-rate-limited = 此地址的请求过多，请 { $seconds } 秒后重试
 error-busy = 展会当前访问量过大，未保存任何内容，请 { $seconds } 秒后重试
 error-unauthorized = 此操作需要运营人员令牌
+error-config = { $origin } 有误（{ $detail }）；请改正后重试
+error-config-client = 本设备的设置有误，需由运营人员改正

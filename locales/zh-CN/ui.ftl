@@ -162,6 +162,7 @@ error-invalid-bundle = 无法加载目录，请联系展厅工作人员。
 error-rate-limited = 您的连接请求过于频繁，请稍候再试。
 error-busy = 展会当前访问量过大，未保存任何内容，请稍后再试。
 error-unauthorized = 此功能仅供展会运营人员使用。
+error-config = 本设备的设置有误，请联系展厅工作人员。
 error-retry = 重试
 error-dismiss = 关闭
 

@@ -17,11 +17,11 @@ use showroom_core::inquiry::{
     DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, SourceKind, SubmitResult,
     TradeSettings, Withdrawal,
 };
+use showroom_core::kiosk::{AdminPin, PinCheck};
 use showroom_core::model::{CatalogInfo, ProductView};
-use showroom_core::showcase::{
-    AdminPin, ExhibitorPage, HallMap, PinCheck, QrCode, ShowSettings, Showcase,
-};
-use showroom_core::supervise::SuperviseSettings;
+use showroom_core::qr::QrCode;
+use showroom_core::settings::{Settings, ShowSettings};
+use showroom_core::showcase::{ExhibitorPage, HallMap, Showcase};
 use showroom_core::{ApiError, Config, Lang, SearchRequest, SearchResponse, Showroom, ThumbSize};
 use tauri::http::{Response, StatusCode, header};
 use tauri::webview::NewWindowResponse;
@@ -371,8 +371,12 @@ fn open_window(
 }
 
 /// The trade part of showroom.toml and `SHOWROOM_PLATFORM_*`, as the CLI reads them; the
-/// device is a kiosk or a desktop as the app runs.
-fn trade_settings(data_dir: &std::path::Path, kiosk: bool) -> Result<TradeSettings, ApiError> {
+/// device is a kiosk or a desktop as the app runs. A settings file that could not be read
+/// takes no inquiries (its error is the answer to every submit).
+fn trade_settings(
+    settings: &showroom_core::Result<Settings>,
+    kiosk: bool,
+) -> Result<TradeSettings, ApiError> {
     let defaults = DeviceDefaults {
         kind: if kiosk {
             SourceKind::Kiosk
@@ -383,7 +387,10 @@ fn trade_settings(data_dir: &std::path::Path, kiosk: bool) -> Result<TradeSettin
         user_agent: format!("sco-showroom/{}", env!("CARGO_PKG_VERSION")),
         app_version: env!("CARGO_PKG_VERSION").into(),
     };
-    let mut resolved = TradeSettings::load(data_dir, &defaults, &|name| std::env::var(name).ok());
+    let settings = settings
+        .as_ref()
+        .map_err(|error| ApiError::new(error, Lang::En))?;
+    let mut resolved = settings.trade(&defaults, &|name| std::env::var(name).ok());
     if let Ok(trade) = &mut resolved
         && kiosk
     {
@@ -448,18 +455,18 @@ pub fn run() {
             if set_pin_flag {
                 std::process::exit(set_pin(&data_dir));
             }
-            let mut settings = ShowSettings::load(&data_dir).unwrap_or_else(|error| {
-                tracing::error!(%error, "showroom.toml ignored");
-                ShowSettings::default()
-            });
+            // showroom.toml, read once for the screens, the supervision and the trade.
+            let loaded = Settings::load(&data_dir);
+            if let Err(error) = &loaded {
+                tracing::error!(%error, "showroom.toml unusable: the defaults apply and no inquiry is taken");
+            }
+            let file = loaded.as_ref().cloned().unwrap_or_default();
+            let mut settings = file.show;
             settings.kiosk |= kiosk_flag;
             kiosk_seen.store(settings.kiosk, std::sync::atomic::Ordering::SeqCst);
             let bundled_catalog = bundled_catalog(app);
             tracing::info!(data_dir = %data_dir.display(), catalog = %bundled_catalog.display(), kiosk = settings.kiosk, "starting");
-            let supervise = SuperviseSettings::load(&data_dir).unwrap_or_else(|error| {
-                tracing::error!(%error, "[supervise] ignored: the defaults apply");
-                SuperviseSettings::default()
-            });
+            let supervise = file.supervise;
             let supervision = Arc::new(supervision::Supervision::default());
             app.manage(supervision.clone());
             open_window(app, settings.kiosk, &data_dir, supervision.clone())?;
@@ -468,7 +475,7 @@ pub fn run() {
                 settings: supervise,
                 kiosk: settings.kiosk,
             };
-            let trade = trade_settings(&data_dir, settings.kiosk);
+            let trade = trade_settings(&loaded, settings.kiosk);
             app.manage(AppState {
                 api: OnceCell::new(),
                 data_dir,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use showroom_core::i18n::{n, s};
-use showroom_core::showcase::{AdminPin, PinUnlock, pin_is_valid};
+use showroom_core::kiosk::{AdminPin, PinUnlock, pin_is_valid};
 
 use crate::output::Output;
 

@@ -12,6 +12,7 @@ use showroom_core::inquiry::{
     DeviceDefaults, FailureReason, InquiryDraft, OutboxEntry, OutboxState, Platform, SourceKind,
     SubmitResult, SyncMode, TradeSettings,
 };
+use showroom_core::settings::Settings;
 use time::OffsetDateTime;
 
 use crate::output::Output;
@@ -26,12 +27,12 @@ pub type TradeConfig = TradeSettings;
 
 /// Reads `DATA_DIR/showroom.toml`; the environment variables of cli.md override it.
 pub fn config(data_dir: &Path) -> anyhow::Result<TradeConfig> {
-    config_as(data_dir, SourceKind::Cli, "showroom-cli")
+    config_as(&Settings::load(data_dir)?, SourceKind::Cli, "showroom-cli")
 }
 
 /// The same for a caller of another kind (`showroom serve` is the online show's desktop).
 pub fn config_as(
-    data_dir: &Path,
+    settings: &Settings,
     kind: SourceKind,
     device_id: &str,
 ) -> anyhow::Result<TradeConfig> {
@@ -41,9 +42,7 @@ pub fn config_as(
         user_agent: format!("showroom-cli/{}", env!("CARGO_PKG_VERSION")),
         app_version: env!("CARGO_PKG_VERSION").into(),
     };
-    Ok(TradeSettings::load(data_dir, &defaults, &|name| {
-        std::env::var(name).ok()
-    })?)
+    Ok(settings.trade(&defaults, &|name| std::env::var(name).ok())?)
 }
 
 fn platform(config: &TradeConfig, out: &Output) -> anyhow::Result<Platform> {

@@ -108,6 +108,46 @@ fn a_bad_bundle_exits_non_zero_with_located_localised_problems() {
     assert!(!out.status.success());
 }
 
+/// One reader of `showroom.toml` for every command: a mistake in any section stops the
+/// trade commands and `serve` alike with the file, line and key in the user's language,
+/// and never the value (it may be a token).
+#[test]
+fn a_mistake_in_showroom_toml_is_located_and_localised_by_every_command() {
+    const SECRET: &str = "s3cr3t-token-42";
+    let dir = tempfile::tempdir().unwrap();
+    for (file, key, line, args) in [
+        (
+            format!(
+                "[platform]\nurl = \"https://trade.example.cn/\"\ntimeout_secs = \"{SECRET}\"\n"
+            ),
+            "platform.timeout_secs",
+            3,
+            vec!["--lang", "ru", "sync"],
+        ),
+        (
+            format!("kiosk = true\n[serve]\nburst = \"{SECRET}\"\n"),
+            "serve.burst",
+            3,
+            vec!["--lang", "ru", "serve", "--port", "0"],
+        ),
+        (
+            format!("[supervise]\nstale_secs = \"{SECRET}\"\n"),
+            "supervise.stale_secs",
+            2,
+            vec!["--lang", "ru", "outbox", "flush"],
+        ),
+    ] {
+        fs::write(dir.path().join("showroom.toml"), &file).unwrap();
+        let out = showroom(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("в showroom.toml ошибка"), "{stderr}");
+        assert!(stderr.contains(&format!("line {line}")), "{stderr}");
+        assert!(stderr.contains(key), "{stderr}");
+        assert!(!stderr.contains(SECRET), "the value is echoed: {stderr}");
+    }
+}
+
 #[test]
 fn the_sample_bundle_checks_clean() {
     let dir = tempfile::tempdir().unwrap();
@@ -394,7 +434,7 @@ fn showroom_stdin(data: &Path, args: &[&str], input: &str) -> Output {
 
 #[test]
 fn an_operator_sets_the_kiosk_pin_and_lifts_a_lockout_from_the_command_line() {
-    use showroom_core::showcase::{AdminPin, PIN_TRIES, PinCheck};
+    use showroom_core::kiosk::{AdminPin, PIN_TRIES, PinCheck};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let now = time::OffsetDateTime::now_utc().unix_timestamp();

@@ -18,10 +18,13 @@ use crate::inquiry::{
     Background, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender, SubmitResult,
     TradeSettings, Withdrawal, validate_inquiry,
 };
+use crate::kiosk::{AdminPin, PinCheck};
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, ProductView};
+use crate::qr::QrCode;
 use crate::search::{SearchRequest, SearchResponse};
-use crate::showcase::{AdminPin, ExhibitorPage, HallMap, PinCheck, QrCode, ShowSettings, Showcase};
+use crate::settings::ShowSettings;
+use crate::showcase::{ExhibitorPage, HallMap, Showcase};
 
 /// The longest address a QR code is made for.
 pub const MAX_QR_URL: usize = 1024;
@@ -158,7 +161,7 @@ impl Api {
                 lang,
             ));
         }
-        crate::showcase::qr_code(url).map_err(in_(lang))
+        crate::qr::qr_code(url).map_err(in_(lang))
     }
 
     /// Validates the draft and, when valid, commits it to the outbox and wakes the sender;

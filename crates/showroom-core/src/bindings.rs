@@ -6,14 +6,16 @@ use ts_rs::{Config, TS};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
+use crate::kiosk::PinCheck;
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Hall, Price, PriceTier, ProductView};
+use crate::qr::QrCode;
 use crate::search::{
     FacetCounts, HighlightSpan, QueryReading, SearchHit, SearchRequest, SearchResponse, SortOrder,
 };
+use crate::settings::ShowSettings;
 use crate::showcase::{
-    BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, PinCheck, QrCode,
-    ShowSettings, Showcase,
+    BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, Showcase,
 };
 
 fn export<T: TS>(cfg: &Config, out: &mut String) {

@@ -35,8 +35,11 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("image: {0}")]
-    Image(String),
+    /// A settings file (`showroom.toml`, `kiosk-pin.toml`) or an environment variable the
+    /// app cannot use: where (line, column, key) and what was expected, never the value
+    /// (the file holds the platform's token).
+    #[error("{origin}: {detail}")]
+    Config { origin: String, detail: String },
     #[error("no catalog has been imported yet")]
     NoCatalog,
     #[error("internal: {0}")]
@@ -79,6 +82,8 @@ pub enum ErrorCode {
     Busy,
     /// An operator's call without the operator's token.
     Unauthorized,
+    /// The device's settings have a mistake: the operator must fix them.
+    Config,
 }
 
 impl Error {
@@ -86,6 +91,15 @@ impl Error {
     pub fn invalid_bundle(problems: Vec<Problem>) -> Self {
         let (problems, total) = crate::catalog::Problems::from_all(problems).into_parts();
         Error::InvalidBundle { problems, total }
+    }
+
+    /// A mistake in a settings file or variable (`origin`): `detail` says where and what,
+    /// never quoting the value.
+    pub fn config(origin: impl Into<String>, detail: String) -> Self {
+        Error::Config {
+            origin: origin.into(),
+            detail,
+        }
     }
 
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -103,20 +117,7 @@ impl Error {
             Error::Storage(e) | Error::Migrate(sqlx::migrate::MigrateError::Execute(e)) => {
                 sqlx_full(e)
             }
-            Error::Index(e) => {
-                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
-                while let Some(c) = cause {
-                    if c.downcast_ref::<std::io::Error>().is_some_and(io_full)
-                        || c.to_string().contains(ENOSPC_TEXT)
-                    {
-                        return true;
-                    }
-                    cause = c.source();
-                }
-                false
-            }
-            // Errors carried as text from another thread or layer keep the OS's wording.
-            Error::Internal(text) | Error::Image(text) => text.contains(ENOSPC_TEXT),
+            Error::Index(e) => tantivy_full(e),
             _ => false,
         }
     }
@@ -132,10 +133,11 @@ impl Error {
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
-            Error::Image(_) | Error::Internal(_) | Error::Platform(_) => ErrorCode::Internal,
+            Error::Internal(_) | Error::Platform(_) => ErrorCode::Internal,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Unauthorized => ErrorCode::Unauthorized,
+            Error::Config { .. } => ErrorCode::Config,
         }
     }
 
@@ -150,6 +152,7 @@ impl Error {
         match self {
             Error::Io { .. } => tr(lang, "error-io-client", &[]),
             Error::Platform(_) => tr(lang, "error-platform-client", &[]),
+            Error::Config { .. } => tr(lang, "error-config-client", &[]),
             _ => self.localize(lang),
         }
     }
@@ -180,7 +183,7 @@ impl Error {
             ),
             Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
             Error::Index(_) => tr(lang, "error-search", &[]),
-            Error::Image(_) | Error::Internal(_) => tr(lang, "error-internal", &[]),
+            Error::Internal(_) => tr(lang, "error-internal", &[]),
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
             Error::RateLimited { retry_after_secs } => tr(
                 lang,
@@ -194,12 +197,35 @@ impl Error {
             ),
             Error::Unauthorized => tr(lang, "error-unauthorized", &[]),
             Error::PlatformUrl { url } => tr(lang, "error-platform-url", &[s("url", url.as_str())]),
+            Error::Config { origin, detail } => tr(
+                lang,
+                "error-config",
+                &[s("origin", origin.as_str()), s("detail", detail.as_str())],
+            ),
         }
     }
 }
 
-/// How the OS says `ENOSPC` in an error's text (`std::io::Error`'s `Display`).
+/// How the OS says `ENOSPC` in an error's text (`std::io::Error`'s `Display`), for the
+/// errors that arrive only as text.
 const ENOSPC_TEXT: &str = "(os error 28)";
+
+/// tantivy keeps the `io::Error` it met in its own variants (not as a `source()`), and an
+/// error from its merge thread only as text.
+fn tantivy_full(e: &tantivy::TantivyError) -> bool {
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::{OpenDirectoryError, OpenReadError, OpenWriteError};
+    match e {
+        T::IoError(io) => io_full(io),
+        T::OpenWriteError(OpenWriteError::IoError { io_error, .. })
+        | T::OpenReadError(OpenReadError::IoError { io_error, .. })
+        | T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, .. }) => io_full(io_error),
+        T::ErrorInThread(text) | T::SystemError(text) | T::InternalError(text) => {
+            text.contains(ENOSPC_TEXT)
+        }
+        _ => false,
+    }
+}
 
 fn io_full(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
@@ -257,12 +283,13 @@ pub(crate) fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> Err
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let line = before.matches('\n').count() + 1;
         let column = before[line_start..].chars().count() + 1;
-        at = format!(", line {line}, column {column}");
+        at = format!("line {line}, column {column}");
         if let Some(key) = toml_key_at(text, line_start) {
             at.push_str(&format!(", key {key}"));
         }
+        at.push_str(": ");
     }
-    Error::Internal(format!("{file}{at}: {}", toml_message(error.message())))
+    Error::config(file, format!("{at}{}", toml_message(error.message())))
 }
 
 /// The dotted key defined on the line starting at `line_start` (with its table), when the

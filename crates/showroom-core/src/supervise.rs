@@ -17,7 +17,8 @@ use jiff::civil::Time;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::error::{Error, Result, toml_error};
+use crate::error::{Error, Result};
+use crate::settings::FILE_NAME;
 
 /// The app's exit status when it restarts itself at the nightly restart time.
 pub const EXIT_NIGHTLY_RESTART: i32 = 10;
@@ -31,21 +32,15 @@ pub const HEARTBEAT_FILE: &str = "heartbeat.json";
 // Settings
 
 /// The `[supervise]` section of `DATA_DIR/showroom.toml`; every key optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct SuperviseSection {
+pub(crate) struct SuperviseSection {
     heartbeat_interval_secs: Option<u64>,
     stale_secs: Option<u64>,
     reload_cap: Option<u32>,
     reload_window_secs: Option<u64>,
     nightly_restart: Option<String>,
     nightly_idle_secs: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct FileConfig {
-    supervise: SuperviseSection,
 }
 
 /// How the app watches itself, resolved from `[supervise]`.
@@ -84,37 +79,25 @@ impl Default for SuperviseSettings {
 const MIN_STALE_SECS: u64 = 6;
 
 impl SuperviseSettings {
-    /// Reads `[supervise]` from `data_dir/showroom.toml` (absent: defaults).
-    pub fn load(data_dir: &Path) -> Result<SuperviseSettings> {
-        let path = data_dir.join("showroom.toml");
-        match fs::read_to_string(&path) {
-            Ok(text) => SuperviseSettings::resolve(&text)
-                .map_err(|e| Error::Internal(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SuperviseSettings::default()),
-            Err(e) => Err(Error::io(&path, e)),
-        }
-    }
-
-    /// The settings from the file's text; other sections are ignored, unknown keys in
-    /// `[supervise]` and out-of-range values are refused.
-    pub fn resolve(file_text: &str) -> Result<SuperviseSettings> {
-        let file: FileConfig =
-            toml::from_str(file_text).map_err(|e| toml_error("showroom.toml", file_text, &e))?;
-        let s = file.supervise;
+    /// The settings from the file's `[supervise]` section (read by
+    /// [`crate::settings::Settings`]); out-of-range values are refused.
+    pub(crate) fn resolve(s: SuperviseSection) -> Result<SuperviseSettings> {
         let mut out = SuperviseSettings::default();
         if let Some(v) = s.heartbeat_interval_secs {
             if v == 0 {
-                return Err(Error::Internal(
-                    "supervise.heartbeat_interval_secs must be at least 1".into(),
+                return Err(Error::config(
+                    FILE_NAME,
+                    "key supervise.heartbeat_interval_secs: at least 1".into(),
                 ));
             }
             out.heartbeat_interval = Duration::from_secs(v);
         }
         if let Some(v) = s.stale_secs {
             if v < MIN_STALE_SECS {
-                return Err(Error::Internal(format!(
-                    "supervise.stale_secs must be at least {MIN_STALE_SECS}"
-                )));
+                return Err(Error::config(
+                    FILE_NAME,
+                    format!("key supervise.stale_secs: at least {MIN_STALE_SECS}"),
+                ));
             }
             out.stale_after = Duration::from_secs(v);
         }
@@ -137,9 +120,10 @@ impl SuperviseSettings {
 /// "HH:MM" (24-hour, two digits each) as a time of day.
 pub fn parse_hh_mm(text: &str) -> Result<Time> {
     let bad = || {
-        Error::Internal(format!(
-            "supervise.nightly_restart: {text:?} is not a time \"HH:MM\""
-        ))
+        Error::config(
+            FILE_NAME,
+            "key supervise.nightly_restart: not a time of day \"HH:MM\"".into(),
+        )
     };
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
@@ -525,9 +509,13 @@ mod tests {
         Duration::from_secs(n)
     }
 
+    fn resolve(text: &str) -> Result<SuperviseSettings> {
+        Ok(crate::settings::Settings::parse(text)?.supervise)
+    }
+
     #[test]
     fn settings_from_the_file() {
-        let s = SuperviseSettings::resolve(
+        let s = resolve(
             "kiosk = true\n[platform]\nurl = \"x\"\n[supervise]\nstale_secs = 20\nreload_cap = 5\n\
              reload_window_secs = 300\nnightly_restart = \"03:30\"\nnightly_idle_secs = 120\n\
              heartbeat_interval_secs = 2\n",
@@ -539,10 +527,7 @@ mod tests {
         assert_eq!(s.nightly_restart, Some(Time::new(3, 30, 0, 0).unwrap()));
         assert_eq!(s.nightly_idle, secs(120));
         assert_eq!(s.heartbeat_interval, secs(2));
-        assert_eq!(
-            SuperviseSettings::resolve("").unwrap(),
-            SuperviseSettings::default()
-        );
+        assert_eq!(resolve("").unwrap(), SuperviseSettings::default());
         for bad in [
             "[supervise]\nstale = 3\n",
             "[supervise]\nstale_secs = 2\n",
@@ -553,23 +538,9 @@ mod tests {
             "[supervise]\nnightly_restart = \"0330\"\n",
             "[supervise]\nreload_cap = -1\n",
         ] {
-            assert!(SuperviseSettings::resolve(bad).is_err(), "{bad}");
+            let error = resolve(bad).unwrap_err();
+            assert_eq!(error.code(), crate::error::ErrorCode::Config, "{bad}");
         }
-    }
-
-    #[test]
-    fn settings_file_absent_is_defaults() {
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            SuperviseSettings::load(dir.path()).unwrap(),
-            SuperviseSettings::default()
-        );
-        fs::write(
-            dir.path().join("showroom.toml"),
-            "[supervise]\nreload_cap = 1\n",
-        )
-        .unwrap();
-        assert_eq!(SuperviseSettings::load(dir.path()).unwrap().reload_cap, 1);
     }
 
     #[test]

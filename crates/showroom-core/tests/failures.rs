@@ -443,9 +443,8 @@ async fn errors_sent_to_clients_carry_no_path() {
 /// column and key, never by quoting the line (toml's own message does).
 #[test]
 fn a_broken_settings_file_never_echoes_its_token() {
-    use showroom_core::inquiry::{DeviceDefaults, SourceKind, TradeSettings};
-    use showroom_core::showcase::ShowSettings;
-    use showroom_core::supervise::SuperviseSettings;
+    use showroom_core::error::ErrorCode;
+    use showroom_core::settings::Settings;
     const SECRET: &str = "s3cr3t-7f2a9";
     let broken = [
         // An unterminated string.
@@ -458,33 +457,32 @@ fn a_broken_settings_file_never_echoes_its_token() {
         format!("[platform]\nurl = \"https://trade.example.cn/\"\ntimeout_secs = \"{SECRET}\"\n"),
         // ...or one of a few words.
         format!("[device]\nkind = \"{SECRET}\"\n"),
+        // The online show's operator token where a number goes.
+        format!("[serve]\nburst = \"{SECRET}\"\n"),
     ];
-    let defaults = DeviceDefaults {
-        kind: SourceKind::Desktop,
-        device_id: "d1".into(),
-        user_agent: "showroom/0".into(),
-        app_version: "0".into(),
-    };
     for (i, text) in broken.iter().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("showroom.toml"), text).unwrap();
-        let mut errors = vec![
-            TradeSettings::load(dir.path(), &defaults, &|_| None)
-                .expect_err("the trade settings are refused")
-                .to_string(),
+        // One reader for the whole file: the screens, the supervision, the online show
+        // and the trade all see the same refusal.
+        let error = Settings::load(dir.path()).expect_err("the settings are refused");
+        assert_eq!(error.code(), ErrorCode::Config, "case {i}");
+        let errors = [
+            error.to_string(),
+            error.localize(Lang::Ru),
+            error.localize_for_client(Lang::En),
         ];
-        // The other readers of the same file see the syntax errors (they ignore the
-        // sections of others).
-        if i < 2 {
-            errors.push(ShowSettings::load(dir.path()).unwrap_err().to_string());
-            errors.push(SuperviseSettings::load(dir.path()).unwrap_err().to_string());
-        }
         let line = text.lines().position(|l| l.contains(SECRET)).unwrap() + 1;
-        for error in errors {
+        for error in &errors {
             assert!(
                 !error.contains(SECRET),
                 "case {i}: the token is echoed: {error}"
             );
+        }
+        // The operator's messages say where; the client's says only that the settings
+        // have a mistake.
+        assert!(!errors[2].contains("line"), "case {i}: {}", errors[2]);
+        for error in &errors[..2] {
             assert!(
                 error.contains(&format!("line {line}")),
                 "case {i}: no line {line}: {error}"
@@ -515,7 +513,7 @@ async fn the_data_directory_and_its_files_are_private() {
     write_bundle(&bundle);
     let showroom = Showroom::open(Config::new(&data)).await.unwrap();
     showroom.import_bundle(&bundle, false).await.unwrap();
-    showroom_core::showcase::AdminPin::new(&data)
+    showroom_core::kiosk::AdminPin::new(&data)
         .set("2468")
         .unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;

@@ -14,6 +14,7 @@ export const API_ERROR_CODES: readonly ErrorCode[] = [
   'rate-limited',
   'busy',
   'unauthorized',
+  'config',
 ];
 
 /** A code from the wire, or `internal` when it is none the core documents. */

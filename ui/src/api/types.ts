@@ -74,7 +74,7 @@ export type Product = { id: string, exhibitor: ExhibitorRef, category: CategoryR
  */
 images: Array<string>, tags: Array<string>, updated_at: string | null, };
 
-export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "disk-full" | "search" | "internal" | "rate-limited" | "busy" | "unauthorized";
+export type ErrorCode = "invalid-bundle" | "not-found" | "bad-request" | "no-catalog" | "storage" | "disk-full" | "search" | "internal" | "rate-limited" | "busy" | "unauthorized" | "config";
 
 export type ApiError = { code: ErrorCode, message: string, };
 

@@ -282,7 +282,7 @@ mod tests {
     use super::*;
 
     fn settings(trusted: &str) -> ServeSettings {
-        ServeSettings::resolve(
+        ServeSettings::from_text(
             Some(&format!("[serve]\ntrusted_proxies = [{trusted}]\n")),
             &|_| None,
         )
@@ -347,7 +347,7 @@ mod tests {
 
     #[test]
     fn budgets_refuse_after_the_burst_and_say_how_long_to_wait() {
-        let s = ServeSettings::resolve(
+        let s = ServeSettings::from_text(
             Some("[serve]\ninquiries_per_hour = 6\ninquiry_burst = 2\n"),
             &|_| None,
         )

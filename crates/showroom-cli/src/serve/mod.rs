@@ -40,7 +40,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use showroom_core::api::{Api, FrontEnd, HistoryScope, MAX_REFS};
 use showroom_core::inquiry::{InquiryDraft, Retention, SourceKind, SubmitResult};
-use showroom_core::showcase::ShowSettings;
+use showroom_core::settings::{Settings, ShowSettings};
 use showroom_core::{ApiError, Error, ErrorCode, Lang, SearchRequest, Showroom, ThumbSize};
 use time::OffsetDateTime;
 
@@ -105,14 +105,15 @@ pub async fn serve(
         "no index.html in {} (run `npm run build` in ui/)",
         ui.display()
     );
-    let settings = Arc::new(ServeSettings::load(showroom.data_dir(), &|name| {
+    // showroom.toml, read once: `[serve]`, the trade sections and the show's keys.
+    let file = Settings::load(showroom.data_dir())?;
+    let settings = Arc::new(ServeSettings::resolve(&file, &|name| {
         std::env::var(name).ok()
     })?);
     // The online show sends its visitors' inquiries like a desktop: the platform from
     // showroom.toml / SHOWROOM_PLATFORM_*, delivered by a background task; personal data
     // is never kept for ever on a public service.
-    let mut trade =
-        crate::trade::config_as(showroom.data_dir(), SourceKind::Desktop, "showroom-serve")?;
+    let mut trade = crate::trade::config_as(&file, SourceKind::Desktop, "showroom-serve")?;
     if trade.source.device_id == "showroom-serve" {
         trade.source.device_id = format!("showroom-serve-{}", settings.node);
     }
@@ -121,10 +122,7 @@ pub async fn serve(
     {
         platform.retention = Retention::AfterAck(settings.retention);
     }
-    let mut show = ShowSettings::load(showroom.data_dir()).unwrap_or_else(|error| {
-        tracing::error!(%error, "showroom.toml: the show settings are ignored");
-        ShowSettings::default()
-    });
+    let mut show = file.show;
     // QR codes and shared links point at the public address when one is configured.
     if show.online_show_url.is_none() {
         show.online_show_url = settings.public_url.clone();
@@ -434,10 +432,7 @@ struct QrQuery {
     lang: Option<String>,
 }
 
-async fn qr(
-    State(app): State<App>,
-    Q(q): Q<QrQuery>,
-) -> ApiResult<showroom_core::showcase::QrCode> {
+async fn qr(State(app): State<App>, Q(q): Q<QrQuery>) -> ApiResult<showroom_core::qr::QrCode> {
     let lang = q.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
     Ok(axum::Json(app.api.qr_code(&q.url, lang)?))
 }

@@ -24,40 +24,10 @@
 //! ```
 
 use std::net::IpAddr;
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use serde::Deserialize;
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct File {
-    serve: Section,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct Section {
-    public_url: Option<String>,
-    allowed_hosts: Vec<String>,
-    operator_token: Option<String>,
-    trusted_proxies: Vec<String>,
-    node: Option<String>,
-    peers: Vec<String>,
-    requests_per_second: Option<u32>,
-    burst: Option<u32>,
-    inquiries_per_hour: Option<u32>,
-    inquiry_burst: Option<u32>,
-    max_undelivered: Option<u32>,
-    max_connections: Option<usize>,
-    max_in_flight: Option<usize>,
-    header_timeout_secs: Option<f64>,
-    idle_timeout_secs: Option<f64>,
-    request_timeout_secs: Option<f64>,
-    retention_hours: Option<f64>,
-    reply_cache_mib: Option<f64>,
-}
+use showroom_core::settings::Settings;
 
 /// An address range in CIDR notation (a bare address is a range of one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,38 +134,9 @@ fn secs(value: f64, what: &str) -> anyhow::Result<Duration> {
 }
 
 impl ServeSettings {
-    /// Reads the `[serve]` section of `data_dir/showroom.toml` (absent: defaults) and
-    /// applies `env`'s overrides.
-    pub fn load(data_dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
-        let path = data_dir.join("showroom.toml");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| path.display().to_string()),
-        };
-        Self::resolve(text.as_deref(), env).with_context(|| path.display().to_string())
-    }
-
-    pub fn resolve(
-        text: Option<&str>,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> anyhow::Result<Self> {
-        let file: File = match text {
-            // The TOML error names line and column only: its default text quotes the
-            // line, which may hold a token.
-            Some(text) => toml::from_str(text).map_err(|e| {
-                let at = e
-                    .span()
-                    .map(|s| {
-                        let line = text[..s.start].matches('\n').count() + 1;
-                        format!(" at line {line}")
-                    })
-                    .unwrap_or_default();
-                anyhow::anyhow!("showroom.toml is not valid{at}: {}", e.message())
-            })?,
-            None => File::default(),
-        };
-        let s = file.serve;
+    /// The `[serve]` section of the data directory's settings, `env`'s overrides applied.
+    pub fn resolve(file: &Settings, env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let s = file.serve.clone();
         let env = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let list = |name: &str, file: Vec<String>| -> Vec<String> {
             match env(name) {
@@ -271,6 +212,15 @@ impl ServeSettings {
         })
     }
 
+    /// The settings from a file's text (absent: none), as [`ServeSettings::resolve`].
+    #[cfg(test)]
+    pub fn from_text(
+        text: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        Self::resolve(&Settings::parse(text.unwrap_or_default())?, env)
+    }
+
     /// Whether a request's Host (without its port) is one this show answers to: the
     /// configured names, and loopback (health checks, an operator on the machine). Any
     /// other name is refused, which stops DNS rebinding.
@@ -315,7 +265,7 @@ mod tests {
 
     #[test]
     fn hosts_are_the_public_name_and_loopback() {
-        let s = ServeSettings::resolve(
+        let s = ServeSettings::from_text(
             Some("[serve]\npublic_url = \"https://Show.Example.cn/\"\n"),
             &|_| None,
         )
@@ -331,7 +281,7 @@ mod tests {
     #[test]
     fn a_toml_error_does_not_quote_the_token() {
         let text = "[serve]\noperator_token = \"very-secret-token-value\" oops\n";
-        let error = ServeSettings::resolve(Some(text), &|_| None)
+        let error = ServeSettings::from_text(Some(text), &|_| None)
             .unwrap_err()
             .to_string();
         assert!(!error.contains("very-secret"), "{error}");
@@ -341,20 +291,21 @@ mod tests {
     #[test]
     fn peers_need_a_token_and_short_tokens_are_refused() {
         assert!(
-            ServeSettings::resolve(
+            ServeSettings::from_text(
                 Some("[serve]\npeers = [\"http://127.0.0.1:1/\"]\n"),
                 &|_| None
             )
             .is_err()
         );
         assert!(
-            ServeSettings::resolve(Some("[serve]\noperator_token = \"short\"\n"), &|_| None)
+            ServeSettings::from_text(Some("[serve]\noperator_token = \"short\"\n"), &|_| None)
                 .is_err()
         );
         let env =
             |n: &str| (n == "SHOWROOM_OPERATOR_TOKEN").then(|| "0123456789abcdef0123".to_string());
-        let s = ServeSettings::resolve(Some("[serve]\npeers = [\"http://127.0.0.1:1/\"]\n"), &env)
-            .unwrap();
+        let s =
+            ServeSettings::from_text(Some("[serve]\npeers = [\"http://127.0.0.1:1/\"]\n"), &env)
+                .unwrap();
         assert_eq!(s.peers.len(), 1);
     }
 }

@@ -9,7 +9,7 @@
 mod background;
 mod client;
 mod outbox;
-mod settings;
+pub(crate) mod settings;
 mod sync;
 mod validate;
 mod withdraw;

@@ -1,32 +1,31 @@
-//! The trade part of `DATA_DIR/showroom.toml` (`[platform]`, `[outbox]`, `[device]`) and
-//! the `SHOWROOM_PLATFORM_*` / `SHOWROOM_OUTBOX_*` overrides, resolved into the device's
-//! [`Source`] and an optional [`PlatformConfig`]. The core reads no environment itself:
-//! the caller passes a lookup function (`std::env::var` in the CLI and the shell, a map
-//! in tests). One resolution for the CLI, `showroom serve` and the app, so they cannot
-//! disagree on what the file means.
+//! The trade part of `DATA_DIR/showroom.toml` (`[platform]`, `[outbox]`, `[device]`, read
+//! by [`crate::settings::Settings`]) and the `SHOWROOM_PLATFORM_*` / `SHOWROOM_OUTBOX_*`
+//! overrides, resolved into the device's [`Source`] and an optional [`PlatformConfig`].
+//! The core reads no environment itself: the caller passes a lookup function
+//! (`std::env::var` in the CLI and the shell, a map in tests). One resolution for the CLI,
+//! `showroom serve` and the app, so they cannot disagree on what the file means.
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::{PlatformConfig, Retention, RetryPolicy, Source, SourceKind};
-use crate::error::{Error, Result, toml_error};
+use crate::error::{Error, Result};
+use crate::settings::FILE_NAME;
 
-/// The file's trade sections; every key optional. Top-level keys belong to other parts of
-/// the app (`ShowSettings`) and are ignored here; unknown keys inside these sections are
-/// mistakes and are refused.
-#[derive(Debug, Default, Deserialize)]
+/// The file's trade sections; every key optional; unknown keys inside them are mistakes
+/// and are refused.
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-struct FileConfig {
-    platform: PlatformSection,
-    outbox: OutboxSection,
-    device: DeviceSection,
+pub(crate) struct TradeSections {
+    pub(crate) platform: PlatformSection,
+    pub(crate) outbox: OutboxSection,
+    pub(crate) device: DeviceSection,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct PlatformSection {
+pub(crate) struct PlatformSection {
     url: Option<String>,
     token: Option<String>,
     timeout_secs: Option<f64>,
@@ -37,17 +36,17 @@ struct PlatformSection {
     status_interval_secs: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct OutboxSection {
+pub(crate) struct OutboxSection {
     max_backoff_secs: Option<f64>,
     base_backoff_secs: Option<f64>,
     concurrency: Option<usize>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct DeviceSection {
+pub(crate) struct DeviceSection {
     kind: Option<SourceKind>,
     id: Option<String>,
     /// Hours personal data is kept after the platform's acknowledgement (desktop; a
@@ -82,7 +81,7 @@ pub struct TradeSettings {
 
 fn secs(value: f64, what: &str) -> Result<Duration> {
     Duration::try_from_secs_f64(value)
-        .map_err(|_| Error::Internal(format!("{what}: {value} is not a duration")))
+        .map_err(|_| Error::config(FILE_NAME, format!("{what}: {value} is not a duration")))
 }
 
 /// A positive number of seconds, or `None` for 0.
@@ -92,44 +91,23 @@ fn interval(value: f64, what: &str) -> Result<Option<Duration>> {
 }
 
 impl TradeSettings {
-    /// Reads `data_dir/showroom.toml` (absent: defaults) and applies `env`'s overrides.
-    pub fn load(
-        data_dir: &Path,
-        defaults: &DeviceDefaults,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<TradeSettings> {
-        let path = data_dir.join("showroom.toml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => TradeSettings::resolve(Some(&text), defaults, env)
-                .map_err(|e| Error::Internal(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                TradeSettings::resolve(None, defaults, env)
-            }
-            Err(e) => Err(Error::io(&path, e)),
-        }
-    }
-
-    /// The settings from the file's text and the environment: `SHOWROOM_PLATFORM_URL`,
+    /// The settings from the file's sections and the environment: `SHOWROOM_PLATFORM_URL`,
     /// `SHOWROOM_PLATFORM_TOKEN`, `SHOWROOM_PLATFORM_TIMEOUT_SECS`,
     /// `SHOWROOM_OUTBOX_MAX_BACKOFF_SECS`, `SHOWROOM_SYNC_INTERVAL_SECS` and
     /// `SHOWROOM_STATUS_INTERVAL_SECS` win over the file.
-    pub fn resolve(
-        file_text: Option<&str>,
+    pub(crate) fn resolve(
+        file: &TradeSections,
         defaults: &DeviceDefaults,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<TradeSettings> {
-        let file: FileConfig = match file_text {
-            Some(text) => {
-                toml::from_str(text).map_err(|e| toml_error("showroom.toml", text, &e))?
-            }
-            None => FileConfig::default(),
-        };
         let text = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let number = |name: &str| -> Result<Option<f64>> {
             match text(name) {
-                Some(v) => v.trim().parse::<f64>().map(Some).map_err(|_| {
-                    Error::Internal(format!("{name}={v:?} is not a number of seconds"))
-                }),
+                Some(v) => v
+                    .trim()
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| Error::config(name, "not a number of seconds".to_string())),
                 None => Ok(None),
             }
         };
@@ -143,8 +121,8 @@ impl TradeSettings {
                 .unwrap_or_else(|| defaults.device_id.clone()),
             app_version: defaults.app_version.clone(),
         };
-        let url = text("SHOWROOM_PLATFORM_URL").or(file.platform.url);
-        let token = text("SHOWROOM_PLATFORM_TOKEN").or(file.platform.token);
+        let url = text("SHOWROOM_PLATFORM_URL").or_else(|| file.platform.url.clone());
+        let token = text("SHOWROOM_PLATFORM_TOKEN").or_else(|| file.platform.token.clone());
         let platform = match (url, token) {
             (Some(url), Some(token)) => {
                 let mut config = PlatformConfig::new(url, token);
@@ -194,6 +172,7 @@ impl TradeSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Settings;
 
     fn defaults() -> DeviceDefaults {
         DeviceDefaults {
@@ -204,10 +183,14 @@ mod tests {
         }
     }
 
+    fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<TradeSettings> {
+        Settings::parse(text)?.trade(&defaults(), env)
+    }
+
     #[test]
     fn the_show_settings_beside_it_are_not_a_mistake() {
         let text = "kiosk_booth = \"A1-03\"\n[platform]\nurl = \"http://x/\"\ntoken = \"t\"\n";
-        let s = TradeSettings::resolve(Some(text), &defaults(), &|_| None).unwrap();
+        let s = resolve(text, &|_| None).unwrap();
         let p = s.platform.unwrap();
         assert_eq!(p.url, "http://x/");
         assert_eq!(p.retention, Retention::Keep);
@@ -224,7 +207,7 @@ mod tests {
             "SHOWROOM_SYNC_INTERVAL_SECS" => Some("0".to_string()),
             _ => None,
         };
-        let s = TradeSettings::resolve(Some(text), &defaults(), &env).unwrap();
+        let s = resolve(text, &env).unwrap();
         assert_eq!(s.source.kind, SourceKind::Kiosk);
         let p = s.platform.unwrap();
         assert_eq!(p.url, "http://y/");
@@ -234,16 +217,15 @@ mod tests {
 
     #[test]
     fn no_token_no_platform_and_typos_are_refused() {
-        let s = TradeSettings::resolve(
-            Some("[platform]\nurl = \"http://x/\"\n"),
-            &defaults(),
-            &|_| None,
-        )
-        .unwrap();
+        let s = resolve("[platform]\nurl = \"http://x/\"\n", &|_| None).unwrap();
         assert!(s.platform.is_none());
+        assert!(resolve("[platform]\nulr = \"x\"\n", &|_| None).is_err());
+        let env = |name: &str| (name == "SHOWROOM_SYNC_INTERVAL_SECS").then(|| "soon".to_string());
+        let error = resolve("", &env).unwrap_err();
+        assert_eq!(error.code(), crate::error::ErrorCode::Config);
         assert!(
-            TradeSettings::resolve(Some("[platform]\nulr = \"x\"\n"), &defaults(), &|_| None)
-                .is_err()
+            error.to_string().contains("SHOWROOM_SYNC_INTERVAL_SECS"),
+            "{error}"
         );
     }
 }
