@@ -21,7 +21,7 @@ cli-search-summary = { $total ->
    *[other] { $total } matches in { $ms } ms
 }
 cli-search-none = nothing matches “{ $query }”; try fewer or shorter words
-cli-search-related = related goods (they share some of the words):
+cli-search-related = related goods (not matches for every word):
 
 ## Inquiries, outbox and the trade platform
 

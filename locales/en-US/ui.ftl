@@ -39,6 +39,7 @@ empty-title = No products found
 empty-title-query = Nothing found for “{ $query }”
 empty-related = Related goods
 empty-related-hint = They share some of your words; none is what you searched for.
+more-related-hint = Other goods of the same kind; they do not match every word you searched for.
 search-corrected = Searched as “{ $query }”: the keyboard was in the other layout
 empty-hint = Check the spelling, type fewer letters, or try another language: names can be searched in Chinese, Russian, English and pinyin.
 empty-hint-filters = Filters are on: clear them to see more products.

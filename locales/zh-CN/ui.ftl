@@ -36,6 +36,7 @@ empty-title = 未找到商品
 empty-title-query = 未找到与“{ $query }”相关的商品
 empty-related = 相关商品
 empty-related-hint = 这些商品与部分词语相符，但不是您搜索的商品。
+more-related-hint = 同类的其他商品，与您搜索的词语并不完全相符。
 search-corrected = 已按“{ $query }”搜索：键盘处于另一种布局
 empty-hint = 请检查拼写、少输入几个字，或换一种语言：商品名称可用中文、俄文、英文或拼音搜索。
 empty-hint-filters = 已启用筛选条件，清除后可看到更多商品。

@@ -309,6 +309,37 @@ test('goods nobody has: no results, and related goods apart under their own head
   await context.close();
 });
 
+test('a few results, then the closest other goods apart, as related goods of the same kind', async () => {
+  const { page, context, problems } = await newPage();
+  const query = 'Altai mountain wildflower honey';
+  const reply = await api(`/api/search?query=${encodeURIComponent(query)}&lang=en&limit=48`);
+  const matches = reply.hits.filter((h) => !h.related).map((h) => h.id);
+  const related = reply.hits.filter((h) => h.related).map((h) => h.id);
+  assert.ok(matches.length > 0 && related.length > 0, `${query}: ${JSON.stringify(reply.hits.map((h) => [h.id, h.related]))}`);
+  assert.equal(reply.total, matches.length, 'related goods are not counted');
+  assert.deepEqual(reply.hits.map((h) => h.related), [...matches.map(() => false), ...related.map(() => true)], 'matches first');
+  await page.goto(`${URL_}?lang=en#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  await page.fill('[data-testid="search"]', query);
+  await page.waitForSelector(`[data-testid="results"][data-query="${query}"][data-pending="false"]`);
+  await page.waitForSelector('[data-testid="related-results"]');
+  assert.equal(await page.$('[data-testid="empty-results"]'), null, 'there are results');
+  assert.equal((await page.textContent('[data-testid="related-results"] h2'))?.trim(), MSG.en['empty-related']);
+  assert.equal((await page.textContent('[data-testid="related-results"] p'))?.trim(), MSG.en['more-related-hint']);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="related-results"] [data-testid="product-card"]').length === n,
+    related.length,
+  );
+  const ids = (css) => page.$$eval(css, (cards) => cards.map((c) => c.getAttribute('data-product-id')));
+  const all = await ids('[data-testid="results"] [data-testid="product-card"]');
+  assert.deepEqual(await ids('[data-testid="related-results"] [data-testid="product-card"]'), related);
+  assert.deepEqual(all.slice(0, matches.length), matches, 'the matches first, as results');
+  await axe(page, 'results with related goods');
+  await shot(page, 'few-results-related-en');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('"show more" keeps the keyboard focus, then hands it to the first card it added', async () => {
   const { page, context, problems } = await newPage();
   await page.goto(`${URL_}?lang=en#/search`);

@@ -100,7 +100,8 @@ pub async fn search(
     if let Some(corrected) = &response.corrected {
         out.say("cli-search-corrected", &[s("query", corrected.as_str())]);
     }
-    for (rank, hit) in response.hits.iter().enumerate() {
+    let (found, related): (Vec<_>, Vec<_>) = response.hits.iter().partition(|h| !h.related);
+    for (rank, hit) in found.iter().enumerate() {
         let name = pick(&hit.name, out.lang).map(|(_, t)| t).unwrap_or(&hit.id);
         println!(
             "{:>3}. {name}  [{}]  {}",
@@ -116,5 +117,13 @@ pub async fn search(
             s("ms", format!("{:.1}", response.took_ms)),
         ],
     );
+    if !related.is_empty() {
+        // After a few results, the closest other goods: labelled and unnumbered.
+        out.say("cli-search-related", &[]);
+        for hit in related {
+            let name = pick(&hit.name, out.lang).map(|(_, t)| t).unwrap_or(&hit.id);
+            println!("   ~ {name}  [{}]  {}", hit.id, hit.country);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -104,6 +104,7 @@ fn card(
         has_image: images.contains_key(&p.id),
         image: images.get(&p.id).cloned(),
         tags: p.tags.clone(),
+        related: false,
     }
 }
 

@@ -170,6 +170,69 @@ async fn sample_catalog_imports_and_answers_in_three_languages() {
     assert!(!top_ids(&reopened, "honey", Lang::En).await.is_empty());
 }
 
+/// A query that matches few goods is followed by the closest others, marked related and
+/// not counted; one that matches nothing has no results at all, only related goods apart;
+/// a full page, or a later page, has no related goods.
+#[tokio::test(flavor = "multi_thread")]
+async fn few_matches_are_followed_by_related_goods_of_their_kind() {
+    let data = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(data.path())).await.unwrap();
+    showroom.import_bundle(&sample(), false).await.unwrap();
+
+    let reply = showroom
+        .search(request("Altai mountain wildflower honey (1 kg)", Lang::En))
+        .await
+        .unwrap();
+    let matches: Vec<_> = reply.hits.iter().filter(|h| !h.related).collect();
+    let related: Vec<_> = reply.hits.iter().filter(|h| h.related).collect();
+    assert_eq!(
+        matches.len() as u64,
+        reply.total,
+        "related goods are not counted"
+    );
+    assert_eq!(matches[0].id, "ru-altai-mountain-honey-1kg");
+    assert!(
+        reply.hits.iter().skip(matches.len()).all(|h| h.related),
+        "related goods come after every match"
+    );
+    // Every other good of the kind (the sample has six honeys), those sharing words first.
+    assert_eq!(reply.hits.len(), 6, "{:?}", reply.hits);
+    let kinds: Vec<&str> = matches.iter().map(|h| h.category.as_str()).collect();
+    assert!(related.iter().all(|h| kinds.contains(&h.category.as_str())));
+    let ids: Vec<&str> = related.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"ru-altai-buckwheat-honey"), "{ids:?}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "no good twice: {ids:?}");
+
+    // Nothing matches every word: no results, related goods apart, none in `hits`.
+    let absent = showroom
+        .search(request("сыр с плесенью", Lang::Ru))
+        .await
+        .unwrap();
+    assert_eq!(absent.total, 0);
+    assert!(absent.hits.is_empty(), "{:?}", absent.hits);
+
+    // A full page, and any page after the first, are matches only.
+    let full = showroom
+        .search(SearchRequest {
+            limit: Some(3),
+            ..request("мёд", Lang::Ru)
+        })
+        .await
+        .unwrap();
+    assert!(full.total > 3 && full.hits.iter().all(|h| !h.related));
+    let later = showroom
+        .search(SearchRequest {
+            offset: Some(1),
+            ..request("Altai mountain wildflower honey (1 kg)", Lang::En)
+        })
+        .await
+        .unwrap();
+    assert!(later.hits.iter().all(|h| !h.related), "{:?}", later.hits);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn any_text_is_a_valid_query() {
     let dir = tempfile::tempdir().unwrap();

@@ -53,7 +53,13 @@ fn request(query: &str) -> SearchRequest {
 
 async fn ids(showroom: &Showroom, query: &str) -> Vec<String> {
     let response = showroom.search(request(query)).await.unwrap();
-    let mut ids: Vec<String> = response.hits.into_iter().map(|h| h.id).collect();
+    // The matches (related goods of the same kind may follow them).
+    let mut ids: Vec<String> = response
+        .hits
+        .into_iter()
+        .filter(|h| !h.related)
+        .map(|h| h.id)
+        .collect();
     ids.sort();
     ids
 }

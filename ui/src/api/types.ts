@@ -42,7 +42,12 @@ export type SearchHit = { id: string, score: number, name: Record<string, string
  * The digest of the first photo, when there is one: its thumbnails are
  * `/media/{digest}/{size}` in the online show.
  */
-image: string | null, tags: Array<string>, };
+image: string | null, tags: Array<string>, 
+/**
+ * Not a match for every word: one of the closest other goods, listed after the
+ * matches (see [`SearchResponse::hits`]) and shown apart as related goods.
+ */
+related: boolean, };
 
 export type FacetCounts = { country: { [key in string]: number }, category: { [key in string]: number }, city: { [key in string]: number }, certification: { [key in string]: number }, storage: { [key in string]: number }, 
 /**
@@ -52,7 +57,17 @@ city_names: Record<string, Record<string, string>>, };
 
 export type QueryReading = "as_typed" | "other_layout" | "related";
 
-export type SearchResponse = { total: number, hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryReading, 
+export type SearchResponse = { 
+/**
+ * How many goods match (related goods are not counted).
+ */
+total: number, 
+/**
+ * This page's matches, best first. On the first page, when they are fewer than a
+ * page, the closest other goods follow them, marked `related` (at most 12: goods of
+ * the same categories, those sharing some of the words first).
+ */
+hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryReading, 
 /**
  * The text actually searched, when it differs from the query (the other layout).
  */

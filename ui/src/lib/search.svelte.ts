@@ -20,7 +20,8 @@ class Search {
 
   hits: SearchHit[] = $state.raw([]);
   total = $state(0);
-  /** With no results: goods that share some of the words, shown apart as related goods. */
+  /** Shown apart as related goods: with no results, goods that share some of the words;
+   *  after a few results, the closest other goods (the reply's hits marked `related`). */
   related: SearchHit[] = $state.raw([]);
   /** The text searched instead of the query's (typed in the other keyboard layout). */
   corrected: string | null = $state(null);
@@ -96,9 +97,9 @@ class Search {
       const response = await api.search(request, controller.signal);
       if (seq <= this.#applied) return;
       this.#applied = seq;
-      this.hits = dedupe([], response.hits);
+      this.hits = dedupe([], response.hits.filter((h) => !h.related));
       this.total = response.total;
-      this.related = response.related;
+      this.related = response.related.length > 0 ? response.related : response.hits.filter((h) => h.related);
       this.corrected = response.corrected;
       this.facets = response.facets;
       this.shown = request;
@@ -127,7 +128,7 @@ class Search {
     try {
       const response = await api.search({ ...shown, offset: this.hits.length });
       if (generation !== this.#issued) return;
-      this.hits = dedupe(this.hits, response.hits);
+      this.hits = dedupe(this.hits, response.hits.filter((h) => !h.related));
       this.total = response.total;
     } catch (e) {
       if (generation === this.#issued) {

@@ -472,16 +472,19 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                         ..SearchRequest::default()
                     })
                     .await;
-                let (total, hits, related) = found
+                let (total, hits, mut related) = found
                     .map(|f| (f.total, f.hits, f.related))
                     .unwrap_or_default();
+                // After a few results, the closest other goods come marked in `hits`.
+                let (hits, more): (Vec<_>, Vec<_>) = hits.into_iter().partition(|h| !h.related);
+                related.extend(more);
                 let _ = write!(
                     body,
                     "<p>{}</p><ul>",
                     esc(&tr(lang, "page-search-found", &[n("count", total as f64)]))
                 );
                 list_products(&mut body, lang, hits.iter());
-                // Goods that share some of the words: under their own heading, as in the app.
+                // Related goods: under their own heading, as in the app.
                 if !related.is_empty() {
                     let _ = write!(
                         body,

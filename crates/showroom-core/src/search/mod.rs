@@ -54,6 +54,8 @@ const MAX_SYLLABLE_WORDS: usize = 4;
 /// A query word is matched in at most this many shared names (the best matches).
 const MAX_SHARED_NAMES: usize = 64;
 const DEFAULT_LIMIT: usize = 24;
+/// The most related goods listed after a few matches.
+const MAX_SAME_KIND: usize = 12;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -151,6 +153,9 @@ pub struct SearchHit {
     /// `/media/{digest}/{size}` in the online show.
     pub image: Option<String>,
     pub tags: Vec<String>,
+    /// Not a match for every word: one of the closest other goods, listed after the
+    /// matches (see [`SearchResponse::hits`]) and shown apart as related goods.
+    pub related: bool,
 }
 
 /// Counts over all matches (not only the page shown).
@@ -182,7 +187,11 @@ pub enum QueryReading {
 
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct SearchResponse {
+    /// How many goods match (related goods are not counted).
     pub total: u64,
+    /// This page's matches, best first. On the first page, when they are fewer than a
+    /// page, the closest other goods follow them, marked `related` (at most 12: goods of
+    /// the same categories, those sharing some of the words first).
     pub hits: Vec<SearchHit>,
     pub facets: FacetCounts,
     pub took_ms: f64,
@@ -1083,7 +1092,18 @@ impl SearchIndex {
         }
 
         let needles = highlight::Needles::new(&plan.folded_words, &plan.zh_tokens);
-        let hits = self.hits(&searcher, outcome.top, &needles)?;
+        let found: Vec<DocAddress> = outcome.top.iter().map(|(_, addr)| *addr).collect();
+        let mut hits = self.hits(&searcher, outcome.top, &needles)?;
+        if outcome.total > 0 && plan.query.is_some() && request.offset.unwrap_or(0) == 0 {
+            hits.extend(self.same_kind(
+                &searcher,
+                request,
+                &query_text,
+                &filters,
+                &hits,
+                &found,
+            )?);
+        }
         let mut facets = outcome.facets;
         facets.city_names = facets
             .city
@@ -1099,6 +1119,77 @@ impl SearchIndex {
             corrected,
             related,
         })
+    }
+
+    /// When few goods match every word, the closest others after them, marked `related`:
+    /// goods of the same categories as those found that share some of the words (other
+    /// honeys of the same mountains after "Altai wildflower honey"), as many as fill the
+    /// page and [`MAX_SAME_KIND`] at most.
+    fn same_kind(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        query_text: &str,
+        filters: &[Box<dyn Query>],
+        found: &[SearchHit],
+        found_docs: &[DocAddress],
+    ) -> Result<Vec<SearchHit>> {
+        let limit = request.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let room = limit.saturating_sub(found.len()).min(MAX_SAME_KIND);
+        if room == 0 {
+            return Ok(Vec::new());
+        }
+        let relaxed = self.plan(query_text, false)?;
+        let categories: std::collections::BTreeSet<&str> =
+            found.iter().map(|h| h.category.as_str()).collect();
+        let same: Vec<(Occur, Box<dyn Query>)> = categories
+            .into_iter()
+            .map(|c| {
+                let term = Term::from_facet(self.fields.category, &facet(c));
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, q)
+            })
+            .collect();
+        let kind: Box<dyn Query> = Box::new(BooleanQuery::new(same));
+        let wanted = found_docs.len() + room;
+        // Those sharing some of the words first (when there are several words), then the
+        // rest of the kind in the catalog's order. No counts or facets: only the few
+        // best are wanted.
+        let sharing = relaxed.query.filter(|_| relaxed.words > 1);
+        let mut top: Vec<(f32, DocAddress)> = Vec::new();
+        let mut seen: Vec<DocAddress> = found_docs.to_vec();
+        for text_query in [sharing, None] {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, kind.box_clone())];
+            clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+            let scored = text_query.is_some();
+            if let Some(q) = text_query {
+                clauses.push((Occur::Must, q));
+            }
+            let query = BooleanQuery::new(clauses);
+            let docs = if scored {
+                searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?
+            } else {
+                unscored(searcher.search(
+                    &query,
+                    &TopDocs::with_limit(wanted).order_by_u64_field("order", Order::Asc),
+                )?)
+            };
+            for (score, addr) in docs {
+                if top.len() < room && !seen.contains(&addr) {
+                    seen.push(addr);
+                    top.push((score, addr));
+                }
+            }
+            if top.len() >= room {
+                break;
+            }
+        }
+        let needles = highlight::Needles::new(&relaxed.folded_words, &relaxed.zh_tokens);
+        let mut more = self.hits(searcher, top, &needles)?;
+        for hit in &mut more {
+            hit.related = true;
+        }
+        Ok(more)
     }
 
     /// The cards of ranked documents, their names highlighted with `needles`.
@@ -1137,6 +1228,7 @@ impl SearchIndex {
                 has_image: card.image.is_some(),
                 image: card.image,
                 tags: card.tags,
+                related: false,
             });
         }
         Ok(hits)
