@@ -115,6 +115,19 @@ async fn sample_catalog_imports_and_answers_in_three_languages() {
         "{ids:?}"
     );
 
+    // An English plural in -ves finds the singular in -fe.
+    let ids = top_ids(&showroom, "knives", Lang::En).await;
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("uz-chust-pichoq-knife"),
+        "{ids:?}"
+    );
+    // Keys typed in the Latin layout that reach a catalog word only by a typo ("kerev" is
+    // one letter from Yerevan) are read in the Russian layout when that is a word: лукум.
+    let lokum = showroom.search(request("kerev", Lang::Ru)).await.unwrap();
+    assert_eq!(lokum.corrected.as_deref(), Some("лукум"));
+    assert_eq!(lokum.hits[0].id, "tr-rose-lokum", "{:?}", lokum.hits);
+
     // Facets count every match; a filter narrows the hits to it.
     let all = showroom.search(request("", Lang::En)).await.unwrap();
     assert_eq!(all.total as u32, report.products);

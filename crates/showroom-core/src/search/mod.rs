@@ -1078,6 +1078,25 @@ impl SearchIndex {
                 outcome = tried;
             }
         }
+        // Found only through typos, while the same keys in the other layout are the
+        // beginnings of catalog words ("kerev" reaches Yerevan by a typo and is "лукум"
+        // on a Russian keyboard): the other layout is what was meant.
+        if outcome.total > 0
+            && reading == QueryReading::AsTyped
+            && !self.known_words(&searcher, &plan.folded_words)?
+            && let Some(switched) = translit::switch_layout(&query_text)
+        {
+            let other = self.plan(&switched, true)?;
+            if self.known_words(&searcher, &other.folded_words)? {
+                let tried = self.run(&searcher, request, other.query.as_deref(), &filters)?;
+                if tried.total > 0 {
+                    reading = QueryReading::OtherLayout;
+                    corrected = Some(switched);
+                    plan = other;
+                    outcome = tried;
+                }
+            }
+        }
         let mut related = Vec::new();
         if outcome.total == 0 && plan.words > 1 {
             // Goods that match some of the words are not what was asked for: they are
@@ -1378,6 +1397,20 @@ impl SearchIndex {
                     0.25,
                 ));
             }
+            // An English plural in -ves is also read as its singular in -f or -fe
+            // ("knives" knife, "leaves" leaf), which no stemmer undoes.
+            if let Some(stem) = w
+                .strip_suffix("ves")
+                .filter(|s| s.len() >= 2 && s.bytes().all(|b| b.is_ascii_lowercase()))
+            {
+                for singular in [format!("{stem}fe"), format!("{stem}f")] {
+                    let term = Term::from_field_text(f.prefix, &singular);
+                    ways.push((
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        0.9,
+                    ));
+                }
+            }
             let len = w.chars().count();
             let distance = match len {
                 0..=4 => 0,
@@ -1498,6 +1531,25 @@ impl SearchIndex {
 
     /// Whether some character pair of the Chinese `word` (or the character, when alone)
     /// is in no product's name.
+    /// Whether every word (lone letters aside) begins a word of the catalog's names, as
+    /// written or in their other readings: found without a typo.
+    fn known_words(&self, searcher: &Searcher, words: &[String]) -> Result<bool> {
+        for w in words.iter().filter(|w| !one_letter(w)) {
+            let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+            let mut known = false;
+            for field in [self.fields.prefix, self.fields.alt] {
+                if searcher.doc_freq(&Term::from_field_text(field, &cut))? > 0 {
+                    known = true;
+                    break;
+                }
+            }
+            if !known {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     fn unseen_chinese(&self, searcher: &Searcher, word: &str) -> Result<bool> {
         for gram in analysis::query_grams(word) {
             if searcher.doc_freq(&Term::from_field_text(self.fields.zh_gram, &gram))? == 0 {
