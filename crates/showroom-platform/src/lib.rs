@@ -9,6 +9,7 @@
 //! stored. The `/admin` endpoints (loopback only, same token) change faults, publish
 //! another bundle, set an inquiry's status, rotate the token and report counts.
 
+mod admin;
 mod catalog;
 mod conn;
 
@@ -230,12 +231,12 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/inquiries/{id}", get(get_inquiry))
         .route("/v1/catalog", get(get_catalog))
         .route("/v1/media/{sha256}", get(get_media))
-        .route("/admin/stats", get(admin_stats))
-        .route("/admin/faults", put(admin_faults))
-        .route("/admin/token", put(admin_token))
-        .route("/admin/catalog", post(admin_catalog))
-        .route("/admin/inquiries", get(admin_inquiries))
-        .route("/admin/inquiries/{id}/status", put(admin_status))
+        .route("/admin/stats", get(admin::stats))
+        .route("/admin/faults", put(admin::faults))
+        .route("/admin/token", put(admin::token))
+        .route("/admin/catalog", post(admin::catalog))
+        .route("/admin/inquiries", get(admin::inquiries))
+        .route("/admin/inquiries/{id}/status", put(admin::status))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "not found", None, &[]) })
         .with_state(state)
 }
@@ -663,226 +664,4 @@ async fn get_media(
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
-}
-
-/// Admin calls: the same token, and only from this machine.
-fn admin_allowed(state: &AppState, request_peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
-    request_peer.is_some_and(|p| p.ip().is_loopback()) && authorized(state, headers)
-}
-
-fn peer(request: &Request) -> Option<SocketAddr> {
-    request.extensions().get::<conn::Peer>().map(|p| p.0)
-}
-
-fn forbidden() -> Response {
-    problem(
-        StatusCode::FORBIDDEN,
-        "admin calls are for loopback with the token",
-        None,
-        &[],
-    )
-}
-
-async fn admin_stats(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    let stored = match sqlx::query("SELECT COUNT(*) AS n FROM inquiry")
-        .fetch_one(&state.pool)
-        .await
-    {
-        Ok(row) => row.get::<i64, _>("n"),
-        Err(e) => return internal(e),
-    };
-    let c = &state.counters;
-    let faults: BTreeMap<String, u64> = c
-        .faults
-        .lock()
-        .map(|f| {
-            f.iter()
-                .map(|(k, v)| {
-                    let name = serde_json::to_value(k)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    (name, *v)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    json_response(
-        StatusCode::OK,
-        json!({
-            "stored": stored,
-            "posts": c.posts.load(Ordering::Relaxed),
-            "created": c.created.load(Ordering::Relaxed),
-            "replays": c.replays.load(Ordering::Relaxed),
-            "conflicts": c.conflicts.load(Ordering::Relaxed),
-            "faults": faults,
-        }),
-    )
-}
-
-async fn admin_faults(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 64 * 1024).await else {
-        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", None, &[]);
-    };
-    let faults: Faults = match serde_json::from_slice(&bytes) {
-        Ok(f) => f,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad faults",
-                Some(e.to_string()),
-                &[],
-            );
-        }
-    };
-    if let Ok(mut current) = state.faults.lock() {
-        *current = faults.clone();
-    }
-    json_response(
-        StatusCode::OK,
-        serde_json::to_value(faults).unwrap_or_default(),
-    )
-}
-
-/// Rotates the device token: from now on only the new one is accepted (admin calls too).
-async fn admin_token(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    #[derive(Deserialize)]
-    struct Body {
-        token: String,
-    }
-    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 64 * 1024).await else {
-        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", None, &[]);
-    };
-    let body = match serde_json::from_slice::<Body>(&bytes) {
-        Ok(b) if !b.token.is_empty() => b,
-        Ok(_) => return problem(StatusCode::BAD_REQUEST, "empty token", None, &[]),
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad body",
-                Some(e.to_string()),
-                &[],
-            );
-        }
-    };
-    match state.token.lock() {
-        Ok(mut token) => *token = body.token,
-        Err(e) => return internal(e),
-    }
-    json_response(StatusCode::OK, json!({"rotated": true}))
-}
-
-async fn admin_catalog(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    #[derive(Deserialize)]
-    struct Body {
-        dir: PathBuf,
-    }
-    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 64 * 1024).await else {
-        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", None, &[]);
-    };
-    let body: Body = match serde_json::from_slice(&bytes) {
-        Ok(b) => b,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad body",
-                Some(e.to_string()),
-                &[],
-            );
-        }
-    };
-    match publish(&state, &body.dir).await {
-        Ok(version) => json_response(StatusCode::OK, json!({"version": version})),
-        Err(e) => problem(
-            StatusCode::BAD_REQUEST,
-            "bundle refused",
-            Some(format!("{e:#}")),
-            &[],
-        ),
-    }
-}
-
-async fn admin_inquiries(State(state): State<Arc<AppState>>, request: Request) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    let rows = match sqlx::query("SELECT id, client_ref, body, status FROM inquiry ORDER BY seq")
-        .fetch_all(&state.pool)
-        .await
-    {
-        Ok(rows) => rows,
-        Err(e) => return internal(e),
-    };
-    let list: Vec<Value> = rows
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.get::<&str, _>("id"),
-                "client_ref": r.get::<&str, _>("client_ref"),
-                "status": r.get::<&str, _>("status"),
-                "body": serde_json::from_str::<Value>(r.get::<&str, _>("body")).unwrap_or_default(),
-            })
-        })
-        .collect();
-    json_response(StatusCode::OK, Value::Array(list))
-}
-
-async fn admin_status(
-    State(state): State<Arc<AppState>>,
-    UrlPath(id): UrlPath<String>,
-    request: Request,
-) -> Response {
-    if !admin_allowed(&state, peer(&request), request.headers()) {
-        return forbidden();
-    }
-    #[derive(Deserialize)]
-    struct Body {
-        status: String,
-        note: Option<BTreeMap<String, String>>,
-    }
-    let Ok(bytes) = axum::body::to_bytes(request.into_body(), 64 * 1024).await else {
-        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", None, &[]);
-    };
-    let body: Body = match serde_json::from_slice(&bytes) {
-        Ok(b) => b,
-        Err(e) => {
-            return problem(
-                StatusCode::BAD_REQUEST,
-                "bad body",
-                Some(e.to_string()),
-                &[],
-            );
-        }
-    };
-    if !["received", "forwarded", "answered", "closed", "rejected"].contains(&body.status.as_str())
-    {
-        return problem(StatusCode::BAD_REQUEST, "unknown status", None, &[]);
-    }
-    let note = body
-        .note
-        .map(|n| serde_json::to_string(&n).unwrap_or_default());
-    match sqlx::query("UPDATE inquiry SET status = ?, note = ?, updated_at = ? WHERE id = ?")
-        .bind(&body.status)
-        .bind(note)
-        .bind(now())
-        .bind(&id)
-        .execute(&state.pool)
-        .await
-    {
-        Ok(done) if done.rows_affected() == 1 => json_response(StatusCode::OK, json!({"id": id})),
-        Ok(_) => problem(StatusCode::NOT_FOUND, "no such inquiry", None, &[]),
-        Err(e) => internal(e),
-    }
 }

@@ -197,6 +197,65 @@ fn only(fault: Fault, rate: f64) -> Faults {
     }
 }
 
+/// Every admin call checks the token before it reads a body, and refuses a body it cannot
+/// read the same way (413 past 64 KiB, 400 when it is not the call's JSON).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_calls_need_the_token_and_a_readable_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = platform_with(dir.path(), Faults::default()).await;
+    let url = |path: &str| format!("{}{path}", running.url());
+    for (method, path) in [
+        ("GET", "admin/stats"),
+        ("PUT", "admin/faults"),
+        ("PUT", "admin/token"),
+        ("POST", "admin/catalog"),
+        ("GET", "admin/inquiries"),
+        ("PUT", "admin/inquiries/x/status"),
+    ] {
+        for token in [None, Some("wrong-token")] {
+            let request = admin().request(method.parse().unwrap(), url(path));
+            let request = match token {
+                Some(token) => request.bearer_auth(token),
+                None => request,
+            };
+            let status = request.body("{}").send().await.unwrap().status();
+            assert_eq!(status, 403, "{method} {path} with {token:?}");
+        }
+    }
+    let put = |path: &str, body: String| admin().put(url(path)).bearer_auth(TOKEN).body(body);
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        status(put("admin/token", "{".into()).send().await.unwrap()),
+        400
+    );
+    assert_eq!(
+        status(
+            put("admin/token", r#"{"token":""}"#.into())
+                .send()
+                .await
+                .unwrap()
+        ),
+        400
+    );
+    let big = format!(r#"{{"token":"{}"}}"#, "x".repeat(70_000));
+    assert_eq!(status(put("admin/token", big).send().await.unwrap()), 413);
+    assert_eq!(
+        status(
+            put(
+                "admin/inquiries/none/status",
+                r#"{"status":"answered"}"#.into()
+            )
+            .send()
+            .await
+            .unwrap()
+        ),
+        404
+    );
+    // Nothing above changed the token.
+    assert!(admin_json(&running, "GET", "admin/stats", None).await["stored"].is_number());
+    running.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contract_replay_conflict_and_errors() {
     let dir = tempfile::tempdir().unwrap();
