@@ -115,6 +115,9 @@ struct Inner {
     last_refresh: AtomicU64,
     /// When (Unix seconds) the catalog was last pulled from the platform; 0: never.
     last_sync: AtomicI64,
+    /// The home screen and the hall map of the current catalog, made once per catalog
+    /// (keyed by [`Showroom::catalog_stamp`]) rather than from the whole catalog per call.
+    shown: std::sync::Mutex<Option<showcase::Shown>>,
 }
 
 fn now_rfc3339() -> String {
@@ -181,6 +184,7 @@ impl Showroom {
                 started: Instant::now(),
                 last_refresh: AtomicU64::new(0),
                 last_sync: AtomicI64::new(0),
+                shown: std::sync::Mutex::new(None),
             }),
         };
         if let Some(row) = showroom.inner.store.catalog().await? {

@@ -2,6 +2,7 @@
 //! countries, cities and categories; exhibitor pages; the hall map with its booths.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -213,10 +214,35 @@ impl crate::Showroom {
         Ok((data, images))
     }
 
+    /// The home screen and the hall map of the current catalog: made from the whole
+    /// catalog once, then kept until the catalog changes.
+    async fn shown(&self) -> Result<Shown> {
+        self.refresh_now_and_then().await;
+        let stamp = self.catalog_stamp();
+        if let Some(stamp) = &stamp
+            && let Ok(cached) = self.inner.shown.lock()
+            && let Some(shown) = cached.as_ref().filter(|s| &s.stamp == stamp)
+        {
+            return Ok(shown.clone());
+        }
+        let (data, images) = self.whole_catalog().await?;
+        let shown = Shown {
+            stamp: stamp.unwrap_or_default(),
+            showcase: Arc::new(showcase(&data, &images)),
+            hall_map: Arc::new(hall_map(data)),
+        };
+        // Before any catalog there is nothing to keep.
+        if !shown.stamp.is_empty()
+            && let Ok(mut cached) = self.inner.shown.lock()
+        {
+            *cached = Some(shown.clone());
+        }
+        Ok(shown)
+    }
+
     /// Featured and new products, countries, cities and top-level categories.
     pub async fn showcase(&self) -> Result<Showcase> {
-        let (data, images) = self.whole_catalog().await?;
-        Ok(showcase(&data, &images))
+        Ok((*self.shown().await?.showcase).clone())
     }
 
     pub async fn exhibitor_page(&self, id: &str) -> Result<ExhibitorPage> {
@@ -255,28 +281,40 @@ impl crate::Showroom {
 
     /// Halls and booths of `hall.toml`, each booth with the exhibitors standing at it.
     pub async fn hall_map(&self) -> Result<HallMap> {
-        let data = self.inner.store.load_all().await?;
-        let booths = data
-            .booths
-            .iter()
-            .map(|b| BoothView {
-                id: b.id.clone(),
-                hall: b.hall.clone(),
-                x: b.x,
-                y: b.y,
-                w: b.w,
-                h: b.h,
-                exhibitors: data
-                    .exhibitors
-                    .iter()
-                    .filter(|e| e.booth.as_deref() == Some(b.id.as_str()))
-                    .map(exhibitor_ref)
-                    .collect(),
-            })
-            .collect();
-        Ok(HallMap {
-            halls: data.halls,
-            booths,
+        Ok((*self.shown().await?.hall_map).clone())
+    }
+}
+
+/// The home screen and hall map of one catalog, by its stamp.
+#[derive(Clone)]
+pub(crate) struct Shown {
+    stamp: String,
+    showcase: Arc<Showcase>,
+    hall_map: Arc<HallMap>,
+}
+
+/// Halls and booths of `hall.toml`, each booth with the exhibitors standing at it.
+fn hall_map(data: CatalogData) -> HallMap {
+    let booths = data
+        .booths
+        .iter()
+        .map(|b| BoothView {
+            id: b.id.clone(),
+            hall: b.hall.clone(),
+            x: b.x,
+            y: b.y,
+            w: b.w,
+            h: b.h,
+            exhibitors: data
+                .exhibitors
+                .iter()
+                .filter(|e| e.booth.as_deref() == Some(b.id.as_str()))
+                .map(exhibitor_ref)
+                .collect(),
         })
+        .collect();
+    HallMap {
+        halls: data.halls,
+        booths,
     }
 }

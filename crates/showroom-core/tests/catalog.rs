@@ -246,6 +246,31 @@ async fn few_matches_are_followed_by_related_goods_of_their_kind() {
     assert!(later.hits.iter().all(|h| !h.related), "{:?}", later.hits);
 }
 
+/// The home screen and the hall map are made once per catalog and follow a new one.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_home_screen_and_hall_map_follow_a_new_catalog() {
+    let data = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(data.path())).await.unwrap();
+    showroom.import_bundle(&sample(), false).await.unwrap();
+    let first = showroom.showcase().await.unwrap();
+    assert!(first.countries.len() > 5, "{:?}", first.countries);
+    assert!(!showroom.hall_map().await.unwrap().booths.is_empty());
+    // Asked again: the same answer.
+    let again = showroom.showcase().await.unwrap();
+    assert_eq!(again.countries.len(), first.countries.len());
+
+    let small = data.path().join("small");
+    write_small_bundle(&small, "2", &[HONEY, TEA]);
+    showroom.import_bundle(&small, false).await.unwrap();
+    let now = showroom.showcase().await.unwrap();
+    let countries: Vec<&str> = now.countries.iter().map(|c| c.country.as_str()).collect();
+    assert_eq!(countries, ["RU"], "the new catalog's countries");
+    assert!(
+        showroom.hall_map().await.unwrap().booths.is_empty(),
+        "no hall.toml now"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn any_text_is_a_valid_query() {
     let dir = tempfile::tempdir().unwrap();
