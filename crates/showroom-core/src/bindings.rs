@@ -18,6 +18,16 @@ use crate::showcase::{
     BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, Showcase,
 };
 
+/// A closed list of the core's as a TypeScript constant, a dozen values a line.
+fn list<'a>(name: &str, doc: &str, values: impl IntoIterator<Item = &'a str>, out: &mut String) {
+    let values: Vec<String> = values.into_iter().map(|v| format!("'{v}'")).collect();
+    out.push_str(&format!("/** {doc} */\nexport const {name} = [\n"));
+    for line in values.chunks(12) {
+        out.push_str(&format!("  {},\n", line.join(", ")));
+    }
+    out.push_str("] as const;\n\n");
+}
+
 fn export<T: TS>(cfg: &Config, out: &mut String) {
     out.push_str("export ");
     out.push_str(&T::decl(cfg));
@@ -60,7 +70,32 @@ pub fn typescript() -> String {
     export::<QrCode>(&cfg, &mut out);
     export::<ShowSettings>(&cfg, &mut out);
     export::<PinCheck>(&cfg, &mut out);
-    // The inquiry form and the outbox (docs/inquiry-api.md).
+    // The inquiry form and the outbox (docs/inquiry-api.md), and the closed lists its
+    // fields take their values from.
     crate::inquiry::export_types(&cfg, &mut out, false);
+    list(
+        "COUNTRY_CODES",
+        "ISO 3166-1 alpha-2 codes the core accepts (a buyer's country, a destination).",
+        crate::catalog::codes::countries(),
+        &mut out,
+    );
+    list(
+        "UNITS",
+        "Units of quantity of the bundle format and the inquiry form.",
+        crate::catalog::codes::UNITS,
+        &mut out,
+    );
+    list(
+        "INCOTERMS",
+        "Incoterms 2020 rules an inquiry may name.",
+        crate::inquiry::INCOTERMS,
+        &mut out,
+    );
+    list(
+        "MESSENGERS",
+        "Messengers a buyer may be reached by.",
+        crate::inquiry::MESSENGERS,
+        &mut out,
+    );
     out.trim_end().to_string() + "\n"
 }

@@ -6,14 +6,14 @@ import type { FieldError, InquiryDraft, Lang, OutboxEntry, OutboxInfo, Withdrawa
 import { i18n } from './i18n.svelte';
 import { onVisitorReset } from './inquiry-slot';
 import type { ShortlistItem } from './shortlist.svelte';
+import { INCOTERMS, MESSENGERS, UNITS } from '../api/types';
 
 /** The version of the consent sentence (`inquiry-form-consent` in ui.ftl) sent with each inquiry. */
 export const CONSENT_TEXT_VERSION = '2026-11';
-export const INCOTERMS = ['EXW', 'FCA', 'FAS', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'] as const;
-export const UNITS = ['kg', 'g', 't', 'l', 'ml', 'piece', 'box', 'pack', 'bottle', 'carton', 'pallet', 'm2'] as const;
+// The closed lists come from the core with its types, so the form offers exactly what it accepts.
+export { INCOTERMS, MESSENGERS, UNITS };
 /** The currencies of the SCO region and of world trade, the first ones offered. */
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'RUB', 'KZT', 'UZS', 'KGS', 'TJS', 'BYN', 'INR', 'PKR', 'IRR', 'MNT'] as const;
-export const MESSENGERS = ['telegram', 'whatsapp', 'wechat', 'other'] as const;
 
 export interface ItemDraft {
   quantity: string;

@@ -25,6 +25,11 @@ pub const CERTIFICATIONS: [&str; 10] = [
 
 pub const STORAGE: [&str; 3] = ["ambient", "chilled", "frozen"];
 
+/// Every ISO 3166-1 alpha-2 code the format accepts, in alphabetical order.
+pub fn countries() -> impl Iterator<Item = &'static str> {
+    COUNTRIES.split(' ')
+}
+
 pub fn is_country(code: &str) -> bool {
     code.len() == 2 && COUNTRIES.split(' ').any(|c| c == code)
 }

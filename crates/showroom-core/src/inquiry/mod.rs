@@ -27,7 +27,7 @@ pub use client::{Health, Platform, PlatformConfig, REFUSED_RETENTION, Retention,
 pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, OutboxState};
 pub use settings::{DeviceDefaults, TradeSettings};
 pub use sync::{SyncMode, SyncReport};
-pub use validate::{FieldError, FieldErrorCode, INCOTERMS, validate_inquiry};
+pub use validate::{FieldError, FieldErrorCode, INCOTERMS, MESSENGERS, validate_inquiry};
 pub use withdraw::Withdrawal;
 
 /// What the form sends: the platform's inquiry body without `client_ref`, `created_at`
