@@ -231,7 +231,6 @@ shortlist-add = Add to shortlist
 shortlist-remove = Remove from shortlist
 shortlist-send-inquiry = Send inquiry
 inquiry-title = Inquiry
-inquiry-unavailable = Inquiries cannot be sent from here yet.
 qr-label = QR code of this product in the online show
 qr-caption = Scan to open this product on your phone.
 share = Share

@@ -248,7 +248,6 @@ shortlist-add = В избранное
 shortlist-remove = Убрать из избранного
 shortlist-send-inquiry = Отправить запрос
 inquiry-title = Запрос
-inquiry-unavailable = Отсюда пока нельзя отправить запрос.
 qr-label = QR-код этого товара в онлайн-выставке
 qr-caption = Отсканируйте, чтобы открыть товар на телефоне.
 share = Поделиться

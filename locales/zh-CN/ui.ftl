@@ -197,7 +197,6 @@ shortlist-add = 加入收藏
 shortlist-remove = 移出收藏
 shortlist-send-inquiry = 发送询价
 inquiry-title = 询价
-inquiry-unavailable = 暂时无法在此发送询价。
 qr-label = 本商品在线上展会中的二维码
 qr-caption = 扫码在手机上打开本商品。
 share = 分享

@@ -1,7 +1,6 @@
 import { flushSync, mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
-import './lib/inquiry-register';
 import { startHeartbeat } from './lib/heartbeat';
 import { route } from './lib/route.svelte';
 

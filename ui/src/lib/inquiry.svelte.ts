@@ -1,10 +1,9 @@
 // The inquiry form's state, kept outside the component so that it survives moving between
-// screens and a language switch, and wiped by a kiosk reset (onVisitorReset). Also the list
+// screens and a language switch, and wiped by a kiosk reset (kiosk.reset). Also the list
 // of this browser's own inquiries (their references), which the history shows.
 import * as api from '../api';
 import type { FieldError, InquiryDraft, Lang, OutboxEntry, OutboxInfo, Withdrawal } from '../api';
 import { i18n } from './i18n.svelte';
-import { onVisitorReset } from './inquiry-slot';
 import type { ShortlistItem } from './shortlist.svelte';
 import { INCOTERMS, MESSENGERS, UNITS } from '../api/types';
 
@@ -246,7 +245,3 @@ class History {
 
 export const inquiryHistory = new History();
 
-onVisitorReset(() => {
-  inquiryForm.reset();
-  inquiryHistory.reset();
-});

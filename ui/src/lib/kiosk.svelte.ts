@@ -5,8 +5,7 @@
 import * as api from '../api';
 import type { Lang, PinCheck, ShowSettings } from '../api';
 import { i18n, urlLang } from './i18n.svelte';
-import { runVisitorResets } from './inquiry-slot';
-import { inquiryHistory } from './inquiry.svelte';
+import { inquiryForm, inquiryHistory } from './inquiry.svelte';
 import { productView } from './product.svelte';
 import { route } from './route.svelte';
 import { search } from './search.svelte';
@@ -158,7 +157,8 @@ class Kiosk {
     this.#stopWarning();
     this.keyboardOpen = false;
     this.admin.close();
-    runVisitorResets();
+    inquiryForm.reset();
+    inquiryHistory.reset();
     shortlist.clear();
     i18n.setLang(this.defaultLang);
     search.reset();
