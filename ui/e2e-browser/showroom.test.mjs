@@ -350,7 +350,13 @@ test('"show more" keeps the keyboard focus, then hands it to the first card it a
   let pages = 1;
   await page.focus('[data-testid="results-more"]');
   while (await page.$('[data-testid="results-more"]')) {
-    const before = await page.evaluate(() => document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]').length);
+    // Every page shown so far is on screen (the grid adds cards in batches when idle), as a
+    // visitor sees them before asking for more.
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="results"] [data-testid="product-card"]').length === n,
+      48 * pages,
+    );
+    const before = 48 * pages;
     await page.keyboard.press('Enter');
     pages++;
     await page.waitForFunction(
