@@ -7,6 +7,7 @@
 
 pub mod codes;
 mod files;
+pub(crate) mod images;
 mod problem;
 
 use std::collections::{BTreeMap, HashSet};
@@ -847,14 +848,12 @@ fn check_images(
                     .iter()
                     .enumerate()
                     .filter_map(|(n, rel)| {
-                        crate::media::probe(root, rel, limits)
-                            .err()
-                            .map(|kind| Problem {
-                                file: PRODUCTS.into(),
-                                line: Some(*line),
-                                field: format!("images[{n}]"),
-                                kind,
-                            })
+                        images::probe(root, rel, limits).err().map(|kind| Problem {
+                            file: PRODUCTS.into(),
+                            line: Some(*line),
+                            field: format!("images[{n}]"),
+                            kind,
+                        })
                     })
                     .collect();
                 (!found.is_empty()).then_some((start * BATCH + i, found))

@@ -163,6 +163,15 @@ fn fold_chars(word: &str, out: &mut String) {
     }
 }
 
+/// Traditional Chinese read as simplified, so both find the same goods.
+pub fn simplify(text: &str) -> String {
+    if text.chars().any(is_cjk) {
+        fast2s::convert(text)
+    } else {
+        text.to_string()
+    }
+}
+
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3040..=0x30FF)
@@ -351,7 +360,7 @@ impl Tokenizer for ZhTokenizer {
         // Traditional and simplified characters are the same width in UTF-8, so offsets
         // into the simplified text are offsets into the original (unless the text was not
         // in the compatibility form; offsets are not stored).
-        let simplified = super::translit::simplify(&normalize(text));
+        let simplified = simplify(&normalize(text));
         let mut stream = self.jieba.token_stream(&simplified);
         let mut tokens = Vec::new();
         while let Some(t) = stream.next() {
@@ -379,7 +388,7 @@ impl Tokenizer for GramTokenizer {
             if !run.chars().any(is_cjk) {
                 continue;
             }
-            let chars: Vec<char> = super::translit::simplify(&normalize(run)).chars().collect();
+            let chars: Vec<char> = simplify(&normalize(run)).chars().collect();
             for (i, c) in chars.iter().enumerate() {
                 tokens.push(token(c.to_string(), from, to, tokens.len()));
                 if let Some(next) = chars.get(i + 1) {
@@ -393,7 +402,7 @@ impl Tokenizer for GramTokenizer {
 
 /// The query-side grams of a CJK run: its bigrams, or the character itself when alone.
 pub fn query_grams(run: &str) -> Vec<String> {
-    let chars: Vec<char> = super::translit::simplify(&normalize(run)).chars().collect();
+    let chars: Vec<char> = simplify(&normalize(run)).chars().collect();
     if chars.len() == 1 {
         return vec![chars[0].to_string()];
     }

@@ -10,8 +10,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 use tantivy::tokenizer::{Language, TextAnalyzer};
 
-use super::analysis::{self, fold};
-use super::translit::simplify;
+use super::analysis::{self, fold, simplify};
 
 const SOURCE: &str = include_str!("concepts.tsv");
 

@@ -208,7 +208,7 @@ pub(super) fn typing_forms<'a>(
                 push(&mut out.zh_gram, word);
                 let (forms, usual) = forms_of.entry(word).or_insert_with(|| {
                     let segments = analysis::analyze(analyzers.zh(), word);
-                    let simple = translit::simplify(word);
+                    let simple = analysis::simplify(word);
                     (
                         not_prefixes(translit::pinyin_forms(&simple, &segments)),
                         not_prefixes(translit::usual_pinyin_forms(&simple, &segments)),
@@ -229,7 +229,7 @@ pub(super) fn typing_forms<'a>(
         // initials too ("bfxxqklwht").
         if chinese_words > 1 {
             let whole: String = part.chars().filter(|c| analysis::is_cjk(*c)).collect();
-            for form in translit::usual_pinyin_forms(&translit::simplify(&whole), &[]) {
+            for form in translit::usual_pinyin_forms(&analysis::simplify(&whole), &[]) {
                 push(&mut out.alt, &form);
             }
         }

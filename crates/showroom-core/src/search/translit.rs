@@ -4,16 +4,7 @@
 
 use pinyin::{ToPinyin, ToPinyinMulti};
 
-use super::analysis::{fold, is_cjk};
-
-/// Traditional Chinese read as simplified, so both find the same goods.
-pub fn simplify(text: &str) -> String {
-    if text.chars().any(is_cjk) {
-        fast2s::convert(text)
-    } else {
-        text.to_string()
-    }
-}
+use super::analysis::{fold, is_cjk, simplify};
 
 /// Tone marks removed and ü written as v, the way pinyin is typed on a Latin keyboard
 /// ("lǜchá" → "lvcha").
