@@ -44,6 +44,15 @@ pub enum Error {
     NoCatalog,
     #[error("internal: {0}")]
     Internal(String),
+    /// JSON the core writes or stored itself that does not (de)serialize.
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// TOML the core writes (the PIN file, a staging bundle) that does not serialize.
+    #[error("toml: {0}")]
+    TomlWrite(#[from] toml::ser::Error),
+    /// A blocking task that panicked or was cancelled.
+    #[error("worker: {0}")]
+    Worker(#[from] tokio::task::JoinError),
     /// The trade platform could not be reached or answered unexpectedly.
     #[error("trade platform: {0}")]
     Platform(String),
@@ -133,7 +142,11 @@ impl Error {
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) => ErrorCode::Search,
-            Error::Internal(_) | Error::Platform(_) => ErrorCode::Internal,
+            Error::Internal(_)
+            | Error::Json(_)
+            | Error::TomlWrite(_)
+            | Error::Worker(_)
+            | Error::Platform(_) => ErrorCode::Internal,
             Error::RateLimited { .. } => ErrorCode::RateLimited,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::Unauthorized => ErrorCode::Unauthorized,
@@ -183,7 +196,9 @@ impl Error {
             ),
             Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
             Error::Index(_) => tr(lang, "error-search", &[]),
-            Error::Internal(_) => tr(lang, "error-internal", &[]),
+            Error::Internal(_) | Error::Json(_) | Error::TomlWrite(_) | Error::Worker(_) => {
+                tr(lang, "error-internal", &[])
+            }
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
             Error::RateLimited { retry_after_secs } => tr(
                 lang,

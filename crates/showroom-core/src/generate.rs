@@ -95,8 +95,7 @@ pub fn write_bundle(options: &Options, out: &Path) -> Result<()> {
     for e in &sample.exhibitors {
         let mut e = e.clone();
         e.booth = None;
-        exhibitors
-            .push_str(&serde_json::to_string(&e).map_err(|e| Error::Internal(e.to_string()))?);
+        exhibitors.push_str(&serde_json::to_string(&e)?);
         exhibitors.push('\n');
     }
     let path = out.join("exhibitors.jsonl");
@@ -123,7 +122,7 @@ pub fn write_bundle(options: &Options, out: &Path) -> Result<()> {
                 product.images = vec![made[rng.usize(..made.len())].clone()];
             }
         }
-        let line = serde_json::to_string(&product).map_err(|e| Error::Internal(e.to_string()))?;
+        let line = serde_json::to_string(&product)?;
         std::io::Write::write_all(&mut file, line.as_bytes()).map_err(io(&path))?;
         std::io::Write::write_all(&mut file, b"\n").map_err(io(&path))?;
     }

@@ -86,7 +86,7 @@ impl AdminPin {
     /// Replaces the file whole (written beside it, then renamed), readable by its owner
     /// only: a short PIN's hash is quickly tried through.
     fn write(&self, file: &PinFile) -> Result<()> {
-        let text = toml::to_string(file).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = toml::to_string(file)?;
         let tmp = self.path.with_extension("toml.tmp");
         crate::write_private(&tmp, text.as_bytes())?;
         fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))

@@ -160,9 +160,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("worker: {e}")))
+    Ok(tokio::task::spawn_blocking(f).await?)
 }
 
 impl Showroom {

@@ -31,7 +31,7 @@ pub struct Store {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+    Ok(serde_json::to_string(value)?)
 }
 
 fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {

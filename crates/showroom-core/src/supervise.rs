@@ -376,8 +376,7 @@ pub fn heartbeat_path(data_dir: &Path) -> PathBuf {
 /// Writes the heartbeat to `path` whole: a temporary file beside it, then a rename, so a
 /// reader sees the old or the new file and never half of one.
 pub fn write_heartbeat(path: &Path, heartbeat: &Heartbeat) -> Result<()> {
-    let mut json =
-        serde_json::to_vec_pretty(heartbeat).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut json = serde_json::to_vec_pretty(heartbeat)?;
     json.push(b'\n');
     let name = path
         .file_name()

@@ -151,8 +151,7 @@ fn entry(row: &SqliteRow) -> Result<OutboxEntry> {
             .get::<Option<&str>, _>("status_note")
             .and_then(|s| serde_json::from_str(s).ok()),
         received_at: row.get("received_at"),
-        items: serde_json::from_str(row.get::<&str, _>("items"))
-            .map_err(|e| Error::Internal(format!("stored items: {e}")))?,
+        items: serde_json::from_str(row.get::<&str, _>("items"))?,
         personal_data_deleted: row.get::<i64, _>("personal_data_deleted") != 0,
     })
 }
@@ -191,7 +190,7 @@ pub(crate) async fn insert(
     inquiry: &Inquiry,
     now: OffsetDateTime,
 ) -> Result<OutboxEntry> {
-    let body = serde_json::to_string(inquiry).map_err(|e| Error::Internal(e.to_string()))?;
+    let body = serde_json::to_string(inquiry)?;
     let items: Vec<ItemSummary> = inquiry
         .draft
         .items
@@ -202,7 +201,7 @@ pub(crate) async fn insert(
             unit: i.unit.clone(),
         })
         .collect();
-    let items = serde_json::to_string(&items).map_err(|e| Error::Internal(e.to_string()))?;
+    let items = serde_json::to_string(&items)?;
     let mut conn = Durable::acquire(pool).await?;
     sqlx::query(
         "INSERT INTO outbox (client_ref, created_at, body, items, state, attempts, \

@@ -199,8 +199,8 @@ fn write_bundle(dir: &Path, data: &CatalogData, cache: &Path) -> Result<()> {
         hall: &'a [Hall],
         booth: &'a [Booth],
     }
-    let toml_err = |e: toml::ser::Error| Error::Internal(format!("bundle toml: {e}"));
-    let json_err = |e: serde_json::Error| Error::Internal(format!("bundle json: {e}"));
+    let toml_err = Error::from;
+    let json_err = Error::from;
     fs::create_dir_all(dir.join("images")).map_err(io(dir))?;
     let manifest = data.manifest.as_ref().ok_or_else(|| bad("no manifest"))?;
     let write = |name: &str, text: String| {

@@ -71,7 +71,7 @@ pub(super) fn merge_in_order(
     }
     let count = metas.segments.len();
     drop(merged);
-    let mut json = serde_json::to_vec_pretty(&metas).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut json = serde_json::to_vec_pretty(&metas)?;
     json.push(b'\n');
     let meta_path = dir.join("meta.json");
     crate::media::write_atomically(&meta_path, &json).map_err(|e| Error::io(&meta_path, e))?;
@@ -263,7 +263,7 @@ impl SearchIndex {
             city_names,
         };
         let meta_path = dir.join(META_FILE);
-        let meta_json = serde_json::to_vec(&meta).map_err(|e| Error::Internal(e.to_string()))?;
+        let meta_json = serde_json::to_vec(&meta)?;
         crate::media::write_atomically(&meta_path, &meta_json)
             .map_err(|e| Error::io(&meta_path, e))?;
         Self::open(dir)
@@ -275,7 +275,7 @@ impl SearchIndex {
         let meta_path = dir.join(META_FILE);
         let meta: IndexMeta = fs::read(&meta_path)
             .map_err(|e| Error::io(&meta_path, e))
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| Error::Internal(e.to_string())))?;
+            .and_then(|b| serde_json::from_slice(&b).map_err(Error::from))?;
         if meta.schema_version != analysis::SCHEMA_VERSION {
             return Err(Error::Internal(format!(
                 "index schema {} is not {}",

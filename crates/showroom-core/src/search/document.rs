@@ -310,10 +310,7 @@ impl DocContext<'_> {
             image: self.first_images.get(p.id.as_str()).map(|d| d.to_string()),
             tags: p.tags.clone(),
         };
-        doc.add_text(
-            f.card,
-            serde_json::to_string(&card).map_err(|e| Error::Internal(e.to_string()))?,
-        );
+        doc.add_text(f.card, serde_json::to_string(&card)?);
         for (i, lang) in LANGS.iter().enumerate() {
             if let Some(name) = p.name.get(lang.code()) {
                 doc.add_text(f.name[i], name);

@@ -176,8 +176,7 @@ impl SearchIndex {
                 .get_first(self.fields.card)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
-            let card: Card =
-                serde_json::from_str(card_json).map_err(|e| Error::Internal(e.to_string()))?;
+            let card: Card = serde_json::from_str(card_json)?;
             let highlight = card
                 .name
                 .iter()
