@@ -38,7 +38,7 @@ pub fn typescript() -> String {
     let cfg = Config::new().with_large_int("number");
     let mut out = String::from(
         "// Generated from the Rust types by showroom-core's `bindings` module: do not edit.\n\
-         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test bindings`.\n\n\
+         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it bindings`.\n\n\
          /** Text in several languages, keyed by language tag (zh, ru, en, ...). */\n\
          export type LocalizedText = Record<string, string>;\n\n",
     );

@@ -1,5 +1,5 @@
 // Generated from the Rust types by showroom-core's `bindings` module: do not edit.
-// Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test bindings`.
+// Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it bindings`.
 
 /** Text in several languages, keyed by language tag (zh, ru, en, ...). */
 export type LocalizedText = Record<string, string>;

@@ -13,6 +13,6 @@ fn ui_types_are_generated_and_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "ui/src/api/types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test bindings`\n\n{generated}"
+        "ui/src/api/types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it bindings`\n\n{generated}"
     );
 }

@@ -214,7 +214,7 @@ fn inquiry_bindings_are_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "docs/inquiry-types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test inquiry`\n\n{generated}"
+        "docs/inquiry-types.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it inquiry::`\n\n{generated}"
     );
 }
 
