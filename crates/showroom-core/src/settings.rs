@@ -139,12 +139,7 @@ mod tests {
     use crate::inquiry::{Retention, SourceKind};
 
     fn defaults() -> DeviceDefaults {
-        DeviceDefaults {
-            kind: SourceKind::Desktop,
-            device_id: "test".into(),
-            user_agent: "test/1".into(),
-            app_version: "1".into(),
-        }
+        crate::inquiry::settings::test_defaults()
     }
 
     #[test]

@@ -169,18 +169,24 @@ impl TradeSettings {
     }
 }
 
+/// A desktop named "test", for the tests of the settings.
+#[cfg(test)]
+pub(crate) fn test_defaults() -> DeviceDefaults {
+    DeviceDefaults {
+        kind: SourceKind::Desktop,
+        device_id: "test".into(),
+        user_agent: "test/1".into(),
+        app_version: "1".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::settings::Settings;
 
     fn defaults() -> DeviceDefaults {
-        DeviceDefaults {
-            kind: SourceKind::Desktop,
-            device_id: "test".into(),
-            user_agent: "test/1".into(),
-            app_version: "1".into(),
-        }
+        test_defaults()
     }
 
     fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<TradeSettings> {
