@@ -1,5 +1,5 @@
 // Generated from the Rust types by showroom_core::inquiry::typescript(): do not edit.
-// Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it inquiry::`.
+// Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it bindings`.
 // `Lang` and `LocalizedText` are the ones of ui/src/api/types.ts.
 
 export type InquiryDraft = { 

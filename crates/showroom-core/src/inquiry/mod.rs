@@ -253,7 +253,7 @@ pub fn typescript() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let mut out = String::from(
         "// Generated from the Rust types by showroom_core::inquiry::typescript(): do not edit.\n\
-         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it inquiry::`.\n\
+         // Regenerate with `UPDATE_BINDINGS=1 cargo test -p showroom-core --test it bindings`.\n\
          // `Lang` and `LocalizedText` are the ones of ui/src/api/types.ts.\n\n",
     );
     export_types(&cfg, &mut out, true);
