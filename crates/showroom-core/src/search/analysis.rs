@@ -12,7 +12,7 @@ use tantivy_jieba::JiebaTokenizer;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Bump on any change to the schema or to an analyzer.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 pub const ZH: &str = "zh_v2";
 pub const RU: &str = "ru_v2";

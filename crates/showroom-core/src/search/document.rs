@@ -90,7 +90,6 @@ pub(super) fn product_text<'a>(
     for (i, lang) in LANGS.iter().enumerate() {
         let code = lang.code();
         let mut parts = Vec::<&str>::new();
-        parts.extend(text_of(&p.description, code));
         if let Some(keywords) = p.keywords.as_ref().and_then(|k| k.get(code)) {
             parts.extend(keywords.iter().map(String::as_str));
         }
@@ -325,6 +324,11 @@ impl DocContext<'_> {
         );
         for (i, text) in texts.text.iter().enumerate() {
             doc.add_text(f.text[i], text);
+        }
+        for (i, lang) in LANGS.iter().enumerate() {
+            if let Some(description) = text_of(&p.description, lang.code()) {
+                doc.add_text(f.description[i], description);
+            }
         }
         add_typing(&mut doc, f, &texts.typing);
         if let Some(booth) = exhibitor

@@ -4,14 +4,18 @@
 //!
 //! A query is plain text, never syntax. It is planned in stages: every word required
 //! (as typed, as a prefix, stemmed, segmented, in pinyin or transliterated, with typos
-//! tolerated by word length); if nothing matches, the same keys read in the other
-//! keyboard layout; if still nothing, any word.
+//! tolerated by word length unless it is a real word, [`lexicon`]), in names, keywords
+//! and shared names but not descriptions; if nothing matches, the same keys read in the
+//! other keyboard layout; if still nothing, no results, and apart, as related goods,
+//! what the real words reach with typos, or descriptions mentioning every word, or any
+//! word.
 
 pub mod analysis;
 mod build;
 pub mod concepts;
 mod document;
 mod highlight;
+pub mod lexicon;
 pub mod places;
 mod query;
 mod schema;

@@ -14,13 +14,16 @@ impl SearchIndex {
 
         let mut reading = QueryReading::AsTyped;
         let mut corrected = None;
-        let mut plan = self.plan(&query_text, true)?;
+        let mut plan = self.plan(&query_text, Stage::AS_TYPED)?;
         let mut outcome = self.run(&searcher, request, plan.query.as_deref(), &filters)?;
+        // Real words are meant as typed; keys in the wrong layout make none.
+        let layout_slip = !plan.real_words;
         if outcome.total == 0
             && plan.query.is_some()
+            && layout_slip
             && let Some(switched) = translit::switch_layout(&query_text)
         {
-            let other = self.plan(&switched, true)?;
+            let other = self.plan(&switched, Stage::AS_TYPED)?;
             let tried = self.run(&searcher, request, other.query.as_deref(), &filters)?;
             if tried.total > 0 {
                 reading = QueryReading::OtherLayout;
@@ -34,10 +37,11 @@ impl SearchIndex {
         // on a Russian keyboard): the other layout is what was meant.
         if outcome.total > 0
             && reading == QueryReading::AsTyped
+            && layout_slip
             && !self.known_words(&searcher, &plan.folded_words)?
             && let Some(switched) = translit::switch_layout(&query_text)
         {
-            let other = self.plan(&switched, true)?;
+            let other = self.plan(&switched, Stage::AS_TYPED)?;
             if self.known_words(&searcher, &other.folded_words)? {
                 let tried = self.run(&searcher, request, other.query.as_deref(), &filters)?;
                 if tried.total > 0 {
@@ -49,15 +53,27 @@ impl SearchIndex {
             }
         }
         let mut related = Vec::new();
-        if outcome.total == 0 && plan.words > 1 {
-            // Goods that match some of the words are not what was asked for: they are
-            // given apart, labelled, and the search itself found nothing.
-            let relaxed = self.plan(&query_text, false)?;
+        // When nothing is found, goods near it are given apart, labelled: those a real
+        // word no name holds would reach as a typo ("водка" is not "вода"), those whose
+        // descriptions mention every word, those that match some of several words.
+        let mut tries = Vec::new();
+        if outcome.total == 0 && plan.query.is_some() {
+            if plan.typos_withheld {
+                tries.push(Stage::ANY_TYPOS);
+            }
+            tries.push(Stage::DESCRIPTIONS);
+            if plan.words > 1 {
+                tries.push(Stage::SOME_WORDS);
+            }
+        }
+        for stage in tries {
+            let relaxed = self.plan(&query_text, stage)?;
             let tried = self.run(&searcher, request, relaxed.query.as_deref(), &filters)?;
             if tried.total > 0 {
                 reading = QueryReading::Related;
                 let needles = highlight::Needles::new(&relaxed.folded_words, &relaxed.zh_tokens);
                 related = self.hits(&searcher, tried.top, &needles)?;
+                break;
             }
         }
 
@@ -109,7 +125,7 @@ impl SearchIndex {
         if room == 0 {
             return Ok(Vec::new());
         }
-        let relaxed = self.plan(query_text, false)?;
+        let relaxed = self.plan(query_text, Stage::SOME_WORDS)?;
         let categories: std::collections::BTreeSet<&str> =
             found.iter().map(|h| h.category.as_str()).collect();
         let same: Vec<(Occur, Box<dyn Query>)> = categories
@@ -266,7 +282,12 @@ impl SearchIndex {
     }
 
     /// The text query for `text`: `all_words` requires every word; otherwise any will do.
-    pub(super) fn plan(&self, text: &str, all_words: bool) -> Result<Plan> {
+    pub(super) fn plan(&self, text: &str, stage: Stage) -> Result<Plan> {
+        let Stage {
+            all_words,
+            typos,
+            descriptions,
+        } = stage;
         let f = self.fields;
         let spans: Vec<(usize, usize)> = analysis::words(text)
             .into_iter()
@@ -282,6 +303,8 @@ impl SearchIndex {
                 folded_words,
                 zh_tokens: Vec::new(),
                 words: 0,
+                real_words: false,
+                typos_withheld: false,
             });
         }
         let occur = if all_words {
@@ -299,6 +322,19 @@ impl SearchIndex {
         let occur_of = |i: usize| if optional[i] { Occur::Should } else { occur };
         let searcher = self.reader.searcher();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Which words are real Russian or English words (lone letters and quantities
+        // aside): those are not read as typos or in the other layout.
+        let real: Vec<bool> = folded_words
+            .iter()
+            .map(|w| lexicon::is_real_word(w))
+            .collect();
+        let real_words = folded_words
+            .iter()
+            .zip(&real)
+            .zip(&optional)
+            .filter(|((w, _), o)| !one_letter(w) && !**o)
+            .all(|((_, r), _)| *r);
+        let mut typos_withheld = false;
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
         // the same word with a typo or two; in the product's own names, or in a shared
@@ -361,20 +397,44 @@ impl SearchIndex {
                     ));
                 }
             }
-            let len = w.chars().count();
-            let distance = match len {
-                0..=4 => 0,
-                5..=8 => 1,
-                _ => 2,
+            // A Russian diminutive is read by its stem ("шоколадка" chocolate, "конфетка"
+            // sweets), when a stem of some length is left.
+            let stem = diminutive_stem(w);
+            if let Some(stem) = stem {
+                let cut: String = stem.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+                let term = Term::from_field_text(f.prefix, &cut);
+                ways.push((
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    0.8,
+                ));
+            }
+            // A typo or two by the word's length; a real word is meant as typed ("водка"
+            // is not a slip for "вода"), unless it is long, where two real words one
+            // letter apart are rare and a variant spelling likely ("cardamon").
+            let full = typo_distance(w);
+            let own = if real[i] && typos == Typos::NotRealWords {
+                full.min(u8::from(w.chars().count() >= 8))
+            } else {
+                full
             };
-            if distance > 0 && !w.chars().any(analysis::is_cjk) {
-                let term = Term::from_field_text(f.words, w);
-                let fuzzy = if i == last {
-                    FuzzyTermQuery::new_prefix(term, distance, true)
-                } else {
-                    FuzzyTermQuery::new(term, distance, true)
-                };
-                ways.push((Box::new(fuzzy), 0.3));
+            typos_withheld |= own < full && !w.chars().any(analysis::is_cjk);
+            for (typed, distance, last_word) in [
+                (w.as_str(), own, i == last),
+                (
+                    stem.unwrap_or(""),
+                    typo_distance(stem.unwrap_or("")).min(own),
+                    true,
+                ),
+            ] {
+                if distance > 0 && !typed.chars().any(analysis::is_cjk) {
+                    let term = Term::from_field_text(f.words, typed);
+                    let fuzzy = if last_word {
+                        FuzzyTermQuery::new_prefix(term, distance, true)
+                    } else {
+                        FuzzyTermQuery::new(term, distance, true)
+                    };
+                    ways.push((Box::new(fuzzy), 0.3));
+                }
             }
             let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             if let Some(shared) = self.shared_names(&ways)? {
@@ -443,6 +503,9 @@ impl SearchIndex {
             };
             should.push((Occur::Should, combined(terms(f.name[i]), 4.0)));
             should.push((Occur::Should, combined(terms(f.text[i]), 1.5)));
+            if descriptions {
+                should.push((Occur::Should, combined(terms(f.description[i]), 1.0)));
+            }
             if *lang == Lang::Zh {
                 zh_tokens = tokens;
             }
@@ -476,6 +539,8 @@ impl SearchIndex {
             words: folded_words.len(),
             folded_words,
             zh_tokens,
+            real_words,
+            typos_withheld,
         })
     }
 
@@ -651,6 +716,70 @@ pub(super) struct Plan {
     pub(super) folded_words: Vec<String>,
     pub(super) zh_tokens: Vec<String>,
     pub(super) words: usize,
+    /// Every word that says what is sought is a real Russian or English word.
+    pub(super) real_words: bool,
+    /// Some real word would have been read with a typo under [`Typos::Any`].
+    pub(super) typos_withheld: bool,
+}
+
+/// How a query is read: the first reading ([`Stage::AS_TYPED`]), then, when it finds
+/// nothing, the wider ones whose goods are only related.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stage {
+    /// Every word must match (else any).
+    pub(super) all_words: bool,
+    pub(super) typos: Typos,
+    /// Words may match in descriptions too.
+    pub(super) descriptions: bool,
+}
+
+impl Stage {
+    pub(super) const AS_TYPED: Stage = Stage {
+        all_words: true,
+        typos: Typos::NotRealWords,
+        descriptions: false,
+    };
+    pub(super) const ANY_TYPOS: Stage = Stage {
+        typos: Typos::Any,
+        ..Stage::AS_TYPED
+    };
+    pub(super) const DESCRIPTIONS: Stage = Stage {
+        descriptions: true,
+        ..Stage::AS_TYPED
+    };
+    pub(super) const SOME_WORDS: Stage = Stage {
+        all_words: false,
+        ..Stage::AS_TYPED
+    };
+}
+
+/// Which words of a query may be read with a typo.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Typos {
+    /// Those that are no real word: a real word no name holds is meant as typed.
+    NotRealWords,
+    /// Every word long enough (the second, labelled reading).
+    Any,
+}
+
+/// How many typos a word of this length is read with: none up to four letters, one up
+/// to eight, two beyond.
+fn typo_distance(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// The stem of a Russian diminutive in -ка (any case: -ки, -ку, -кой...), when at least
+/// five letters are left: "шоколадка" → "шоколад", "конфетки" → "конфет"; "водка" and
+/// "куртка" keep too little to be one.
+pub(super) fn diminutive_stem(word: &str) -> Option<&str> {
+    const ENDINGS: &[&str] = &["ками", "кам", "ках", "кой", "ка", "ки", "ку", "ке"];
+    let stem = ENDINGS.iter().find_map(|e| word.strip_suffix(e))?;
+    let letters = stem.chars().count();
+    (letters >= 5 && stem.chars().all(|c| matches!(c, 'а'..='я' | 'ё'))).then_some(stem)
 }
 
 pub(super) struct Outcome {
@@ -788,4 +917,19 @@ pub(super) fn booth_key(text: &str) -> Option<String> {
     let has = |f: fn(&char) -> bool| key.chars().any(|c| f(&c));
     (key.len() <= 12 && has(char::is_ascii_digit) && has(char::is_ascii_alphabetic))
         .then(|| format!("booth:{key}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diminutives_keep_a_stem_of_five_letters() {
+        assert_eq!(diminutive_stem("шоколадка"), Some("шоколад"));
+        assert_eq!(diminutive_stem("конфетки"), Some("конфет"));
+        assert_eq!(diminutive_stem("шоколадкой"), Some("шоколад"));
+        for word in ["водка", "куртка", "шоколад", "chocolate", "чай"] {
+            assert_eq!(diminutive_stem(word), None, "{word}");
+        }
+    }
 }

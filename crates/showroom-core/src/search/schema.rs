@@ -21,6 +21,8 @@ pub(super) struct Fields {
     pub(super) card: Field,
     pub(super) name: [Field; 3],
     pub(super) text: [Field; 3],
+    /// Descriptions, apart: goods that only mention a word there are related, not found.
+    pub(super) description: [Field; 3],
     pub(super) prefix: Field,
     /// Prefixes of the forms typed on another keyboard: pinyin, Cyrillic in Latin.
     pub(super) alt: Field,
@@ -68,6 +70,12 @@ pub(super) fn schema() -> (Schema, Fields) {
         text: [0, 1, 2].map(|i| {
             b.add_text_field(
                 &format!("text_{}", LANGS[i].code()),
+                text(tokenizers[i], false),
+            )
+        }),
+        description: [0, 1, 2].map(|i| {
+            b.add_text_field(
+                &format!("description_{}", LANGS[i].code()),
                 text(tokenizers[i], false),
             )
         }),

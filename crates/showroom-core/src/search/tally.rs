@@ -197,7 +197,7 @@ mod tests {
         assert!(!parents.is_empty());
         for text in ["", "мёд", "tea", "s", "蜂蜜", "fm", "nothing-matches-this"] {
             let query: Box<dyn Query> = index
-                .plan(text, false)
+                .plan(text, crate::search::Stage::SOME_WORDS)
                 .unwrap()
                 .query
                 .unwrap_or_else(|| Box::new(AllQuery));

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use showroom_core::catalog::{self, Limits, ProblemKind};
-use showroom_core::{Config, Error, Lang, SearchRequest, Showroom, ThumbSize};
+use showroom_core::{Config, Error, Lang, QueryReading, SearchRequest, Showroom, ThumbSize};
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
@@ -244,6 +244,56 @@ async fn few_matches_are_followed_by_related_goods_of_their_kind() {
         .await
         .unwrap();
     assert!(later.hits.iter().all(|h| !h.related), "{:?}", later.hits);
+}
+
+/// A real word no name holds finds nothing, not the real word one letter away; a word
+/// only descriptions mention finds nothing; either gives its goods apart, labelled. A
+/// slip, a long variant spelling and a diminutive still find what was meant.
+#[tokio::test(flavor = "multi_thread")]
+async fn real_words_are_meant_and_descriptions_only_relate() {
+    let data = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(data.path())).await.unwrap();
+    showroom.import_bundle(&sample(), false).await.unwrap();
+    let search = |query: &'static str, lang| {
+        let showroom = &showroom;
+        async move { showroom.search(request(query, lang)).await.unwrap() }
+    };
+
+    // "водка" (vodka) is one letter from "вода" (water): nothing, the waters related.
+    let vodka = search("водка", Lang::Ru).await;
+    assert_eq!((vodka.total, vodka.hits.len()), (0, 0), "{:?}", vodka.hits);
+    assert_eq!(vodka.reading, QueryReading::Related);
+    assert!(
+        vodka.related.iter().any(|h| h.id.contains("water")),
+        "{:?}",
+        vodka.related
+    );
+    // Coffee is in the dark beer's description ("caramel and coffee notes") only.
+    let coffee = search("咖啡", Lang::Zh).await;
+    assert_eq!(
+        (coffee.total, coffee.hits.len()),
+        (0, 0),
+        "{:?}",
+        coffee.hits
+    );
+    let related: Vec<&str> = coffee.related.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(related, ["cn-qingdao-dark-beer-500ml"]);
+
+    // A slip that is no word, a long variant spelling, a diminutive with a slip in it.
+    for (query, lang, want) in [
+        ("chocolatte", Lang::En, "ru-alenka-milk-chocolate-100g"),
+        ("cardamon", Lang::En, "in-idukki-green-cardamom"),
+        ("шоколадка", Lang::Ru, "ru-alenka-milk-chocolate-100g"),
+        ("шоколодка", Lang::Ru, "ru-alenka-milk-chocolate-100g"),
+    ] {
+        let reply = search(query, lang).await;
+        assert_eq!(reply.reading, QueryReading::AsTyped, "{query}");
+        assert_eq!(
+            reply.hits.first().map(|h| h.id.as_str()),
+            Some(want),
+            "{query}"
+        );
+    }
 }
 
 /// The home screen and the hall map are made once per catalog and follow a new one.

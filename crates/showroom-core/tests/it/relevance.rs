@@ -39,21 +39,27 @@ async fn judged_queries_meet_the_floors() {
     print(&report);
 
     assert!(
-        report.overall.ndcg10 >= 0.93,
+        report.overall.ndcg10 >= 0.95,
         "overall nDCG@10 {:.3}",
         report.overall.ndcg10
     );
     assert!(
-        report.overall.recall10 >= 0.93,
+        report.overall.recall10 >= 0.95,
         "overall recall@10 {:.3}",
         report.overall.recall10
     );
     for (kind, s) in &report.per_kind {
-        assert!(s.ndcg10 >= 0.8, "{kind}: nDCG@10 {:.3}", s.ndcg10);
+        assert!(s.ndcg10 >= 0.85, "{kind}: nDCG@10 {:.3}", s.ndcg10);
     }
     // Goods nobody exhibits are judged too (no results; related goods come apart,
-    // labelled): their share with no results is their nDCG, under the floor above.
-    assert!(report.per_kind["absent"].queries >= 15);
+    // labelled): their share with no results is their nDCG.
+    let absent = &report.per_kind["absent"];
+    assert!(absent.queries >= 15);
+    assert!(
+        absent.ndcg10 >= 0.9,
+        "absent goods with no results: {:.3}",
+        absent.ndcg10
+    );
     assert!(
         report.exact_first >= 0.95,
         "exact names first {:.3}",
