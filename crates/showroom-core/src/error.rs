@@ -29,6 +29,10 @@ pub enum Error {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// An index on disk that cannot be used as it is (another schema version, damaged
+    /// files): the caller makes it again from the database.
+    #[error("search index unusable: {0}")]
+    IndexUnusable(String),
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -141,7 +145,7 @@ impl Error {
             Error::BadRequest(_) | Error::PlatformUrl { .. } => ErrorCode::BadRequest,
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
-            Error::Index(_) => ErrorCode::Search,
+            Error::Index(_) | Error::IndexUnusable(_) => ErrorCode::Search,
             Error::Internal(_)
             | Error::Json(_)
             | Error::TomlWrite(_)
@@ -195,7 +199,7 @@ impl Error {
                 ],
             ),
             Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
-            Error::Index(_) => tr(lang, "error-search", &[]),
+            Error::Index(_) | Error::IndexUnusable(_) => tr(lang, "error-search", &[]),
             Error::Internal(_) | Error::Json(_) | Error::TomlWrite(_) | Error::Worker(_) => {
                 tr(lang, "error-internal", &[])
             }

@@ -146,8 +146,9 @@ impl AdminPin {
                 until: file.locked_until,
             });
         }
-        let parsed =
-            PasswordHash::new(&hash).map_err(|e| Error::Internal(format!("argon2: {e}")))?;
+        let parsed = PasswordHash::new(&hash).map_err(|e| {
+            Error::config("kiosk-pin.toml", format!("hash: not an Argon2 hash ({e})"))
+        })?;
         if Argon2::default()
             .verify_password(pin.as_bytes(), &parsed)
             .is_ok()
@@ -218,6 +219,26 @@ mod tests {
             PinCheck::Accepted
         );
         assert!(pin.set("12a4").is_err());
+    }
+
+    /// A hash edited by hand is the operator's mistake to fix, said as such; the PIN is not
+    /// taken as unset.
+    #[test]
+    fn a_damaged_hash_is_a_settings_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let pin = AdminPin::new(dir.path());
+        pin.set("2468").unwrap();
+        let path = dir.path().join("kiosk-pin.toml");
+        let text = fs::read_to_string(&path).unwrap();
+        let hash = text.lines().find(|l| l.starts_with("hash")).unwrap();
+        fs::write(&path, text.replace(hash, "hash = \"2468\"")).unwrap();
+        let error = pin.check("2468", 0).unwrap_err();
+        assert_eq!(error.code(), crate::error::ErrorCode::Config, "{error}");
+        assert!(
+            error.to_string().starts_with("kiosk-pin.toml: hash"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("2468"), "{error}");
     }
 
     /// Five wrong PINs at `now`: the lockout they cause.

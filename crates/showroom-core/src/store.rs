@@ -35,7 +35,7 @@ fn to_json<T: Serialize>(value: &T) -> Result<String> {
 }
 
 fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| Error::Internal(format!("stored JSON: {e}")))
+    Ok(serde_json::from_str(text)?)
 }
 
 /// The tables whose ids are pages of the online show.

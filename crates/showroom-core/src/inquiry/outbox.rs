@@ -523,7 +523,7 @@ pub(crate) async fn deliver_due(
     let mut token_works = false;
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
-        match joined.map_err(|e| Error::Internal(format!("sender: {e}")))? {
+        match joined? {
             Ok((r, works)) => {
                 total.attempted += r.attempted;
                 total.delivered += r.delivered;

@@ -138,7 +138,7 @@ pub(super) fn check_files(index: &Index, dir: &Path) -> Result<()> {
         }
     }
     if damaged > 0 {
-        return Err(Error::Internal(format!("index files damaged: {damaged}")));
+        return Err(Error::IndexUnusable(format!("{damaged} file(s) damaged")));
     }
     Ok(())
 }
@@ -277,8 +277,8 @@ impl SearchIndex {
             .map_err(|e| Error::io(&meta_path, e))
             .and_then(|b| serde_json::from_slice(&b).map_err(Error::from))?;
         if meta.schema_version != analysis::SCHEMA_VERSION {
-            return Err(Error::Internal(format!(
-                "index schema {} is not {}",
+            return Err(Error::IndexUnusable(format!(
+                "schema {} is not {}",
                 meta.schema_version,
                 analysis::SCHEMA_VERSION
             )));
@@ -294,7 +294,7 @@ impl SearchIndex {
         analysis::register(index.tokenizers());
         let (expected, fields) = schema();
         if index.schema() != expected {
-            return Err(Error::Internal("index schema differs".into()));
+            return Err(Error::IndexUnusable("its fields differ".into()));
         }
         let reader = index
             .reader_builder()
@@ -309,7 +309,9 @@ impl SearchIndex {
         check_files(&vocabulary_index, &vocabulary_dir)?;
         analysis::register(vocabulary_index.tokenizers());
         if vocabulary_index.schema() != index.schema() {
-            return Err(Error::Internal("vocabulary schema differs".into()));
+            return Err(Error::IndexUnusable(
+                "its vocabulary's fields differ".into(),
+            ));
         }
         let vocabulary = vocabulary_index
             .reader_builder()
