@@ -150,8 +150,8 @@ impl Concepts {
 
 /// The stemming analyzers concept matching uses; made once per thread, not per product.
 pub struct Stemmers {
-    en: TextAnalyzer,
-    ru: TextAnalyzer,
+    pub(crate) en: TextAnalyzer,
+    pub(crate) ru: TextAnalyzer,
 }
 
 impl Default for Stemmers {

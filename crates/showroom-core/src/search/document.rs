@@ -9,6 +9,8 @@ pub(super) struct ProductText<'a> {
     pub(super) text: [String; 3],
     pub(super) typing: Typing,
     pub(super) shared: Vec<Shared<'a>>,
+    /// The head words of the product's names: what kind of thing it is (see [`heads`]).
+    pub(super) heads: Vec<String>,
 }
 
 /// The forms text is matched by while it is typed.
@@ -173,7 +175,87 @@ pub(super) fn product_text<'a>(
         text,
         typing: typing_forms(typed, analyzers),
         shared,
+        heads: heads(p, analyzers),
     }
+}
+
+/// The head words of a product's names, as the name fields' analyzers make them: the
+/// word that says what kind of thing it is, and that the others qualify. In Chinese the
+/// last word of the name's main part, and that word's last character (红茶 is a 茶, 茶具
+/// is not: 具); in English its last word ("porcelain tea *set*"); in Russian its last word
+/// that is not shaped as an adjective ("Алтайский горный *мёд*", "*Чай* чёрный"). The main
+/// part is what comes before a comma or bracket, without quoted names or numbers.
+pub(super) fn heads(p: &Product, analyzers: &mut DocAnalyzers) -> Vec<String> {
+    let mut out = Vec::new();
+    let main = |name: &str| -> String {
+        let cut = name
+            .find([',', '，', '(', '（', '[', '【', ';', '；', ':', '：'])
+            .unwrap_or(name.len());
+        name[..cut].to_string()
+    };
+    if let Some(name) = p.name.get("zh") {
+        let main = main(name);
+        // The last run of Chinese characters: quoted brand names and sizes come before.
+        let run: String = main
+            .rsplit(|c: char| !analysis::is_cjk(c))
+            .find(|r| !r.is_empty())
+            .unwrap_or("")
+            .to_string();
+        if let Some(last) = analysis::analyze(analyzers.zh(), &run).pop() {
+            let chars: Vec<char> = last.chars().collect();
+            if chars.len() > 1 {
+                out.push(chars[chars.len() - 1].to_string());
+            }
+            out.push(last);
+        }
+    }
+    for (code, analyzer) in [
+        ("en", &mut analyzers.stemmers.en),
+        ("ru", &mut analyzers.stemmers.ru),
+    ] {
+        let Some(name) = p.name.get(code) else {
+            continue;
+        };
+        let main = main(name);
+        // What follows a preposition qualifies the head ("чай *из Ризе*", "set *of six*").
+        let words: Vec<&str> = main
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .take_while(|w| !PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+            .filter(|w| w.chars().count() > 1)
+            .collect();
+        let head = words
+            .iter()
+            .rev()
+            .find(|w| code != "ru" || !adjective_shaped(w))
+            .or(words.last());
+        if let Some(head) = head {
+            out.extend(analysis::analyze(analyzer, head));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "from", "with", "for", "in", "by", "без", "в", "во", "для", "из", "к", "на", "от", "по",
+    "с", "со",
+];
+
+/// Whether a Russian word ends as an adjective does ("горный", "чёрная", "сушёные").
+fn adjective_shaped(word: &str) -> bool {
+    let word = word.to_lowercase();
+    [
+        "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ых", "их",
+    ]
+    .iter()
+    .any(|e| word.ends_with(e))
+}
+
+/// The key a head word is stored under, among the shared names' keys.
+pub(super) fn head_key(head: &str) -> String {
+    format!("head:{head}")
 }
 
 /// The typing forms of `typed` (names, each as written).
@@ -337,6 +419,9 @@ impl DocContext<'_> {
         {
             doc.add_text(f.shared, &booth);
         }
+        for head in &texts.heads {
+            doc.add_text(f.shared, head_key(head));
+        }
         for shared in &texts.shared {
             let key = shared.key();
             doc.add_text(f.shared, &key);
@@ -382,5 +467,46 @@ impl DocContext<'_> {
         doc.add_i64(f.updated, updated);
         doc.add_u64(f.order, order_key(position, p));
         Ok((doc, city_name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(zh: &str, ru: &str, en: &str) -> Product {
+        serde_json::from_value(serde_json::json!({
+            "id": "p", "exhibitor": "e", "category": "c", "country": "CN", "unit": "kg",
+            "name": {"zh": zh, "ru": ru, "en": en},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_head_word_says_what_kind_of_thing_it_is() {
+        let mut analyzers = DocAnalyzers::default();
+        let tea = heads(
+            &product(
+                "里泽红茶（500克）",
+                "Чай чёрный из Ризе",
+                "Rize black tea, 500 g",
+            ),
+            &mut analyzers,
+        );
+        for head in ["红茶", "茶", "tea", "ча"] {
+            assert!(tea.contains(&head.to_string()), "{head} in {tea:?}");
+        }
+        assert!(!tea.iter().any(|h| h == "ризе" || h == "черн"), "{tea:?}");
+        let set = heads(
+            &product(
+                "“北方”瓷茶具",
+                "Фарфоровый чайный сервиз",
+                "Porcelain tea set of six",
+            ),
+            &mut analyzers,
+        );
+        assert!(set.contains(&"具".to_string()), "{set:?}");
+        assert!(!set.iter().any(|h| h == "茶" || h == "tea"), "{set:?}");
+        assert!(set.iter().any(|h| h.starts_with("сервиз")), "{set:?}");
     }
 }

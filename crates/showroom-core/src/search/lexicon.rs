@@ -2,8 +2,9 @@
 //! tell a word someone meant from a slip of the keys: "водка" is a word, and no catalog
 //! name holds it, so it is not read as a typo of "вода"; "шоколодка" is no word, so it is.
 //!
-//! Each dictionary is parsed on first use (about 60 ms and 15 MB for Russian, a third of
-//! that for English) and kept for the life of the process.
+//! Each dictionary is parsed on first use (in a release build about 60 ms and 13 MB for
+//! Russian, 25 ms and 5 MB for English) and kept for the life of the process; search asks
+//! only about words that begin no word of the catalog.
 
 use std::sync::OnceLock;
 

@@ -322,18 +322,19 @@ impl SearchIndex {
         let occur_of = |i: usize| if optional[i] { Occur::Should } else { occur };
         let searcher = self.reader.searcher();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // Which words are real Russian or English words (lone letters and quantities
-        // aside): those are not read as typos or in the other layout.
-        let real: Vec<bool> = folded_words
-            .iter()
-            .map(|w| lexicon::is_real_word(w))
-            .collect();
-        let real_words = folded_words
-            .iter()
-            .zip(&real)
-            .zip(&optional)
-            .filter(|((w, _), o)| !one_letter(w) && !**o)
-            .all(|((_, r), _)| *r);
+        // Which words begin no word of the catalog and are real Russian or English words:
+        // those are meant as typed, not read as typos. Only such words are looked up, so
+        // the word lists are loaded once someone types one.
+        let mut real = Vec::with_capacity(folded_words.len());
+        let mut real_words = true;
+        for (w, optional) in folded_words.iter().zip(&optional) {
+            let known = self.known_word(&searcher, w)?;
+            let is_real = !known && !w.chars().any(analysis::is_cjk) && lexicon::is_real_word(w);
+            real.push(is_real);
+            if !one_letter(w) && !optional && !known && !is_real {
+                real_words = false;
+            }
+        }
         let mut typos_withheld = false;
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
@@ -475,6 +476,7 @@ impl SearchIndex {
 
         // Each language's analysis of the whole query: stems, segments.
         let mut zh_tokens = Vec::new();
+        let mut heads: Vec<String> = Vec::new();
         let analysed = !(folded_words.len() == 1 && one_letter(&folded_words[0]));
         for (i, lang) in LANGS.iter().enumerate().filter(|_| analysed) {
             let mut analyzer = self.analyzer(*lang);
@@ -506,6 +508,12 @@ impl SearchIndex {
             if descriptions {
                 should.push((Occur::Should, combined(terms(f.description[i]), 1.0)));
             }
+            heads.extend(
+                tokens
+                    .iter()
+                    .filter(|t| !optional_tokens.contains(t))
+                    .cloned(),
+            );
             if *lang == Lang::Zh {
                 zh_tokens = tokens;
             }
@@ -534,8 +542,23 @@ impl SearchIndex {
                 )),
             ));
         }
+        // Goods whose names' head word is a word of the query rank first: "茶" is the
+        // teas before the tea sets, "tea" too. The head ranks, it never matches alone.
+        heads.sort();
+        heads.dedup();
+        let mut query: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+        if !heads.is_empty() {
+            let terms = heads
+                .iter()
+                .map(|h| (Term::from_field_text(f.shared, &head_key(h)), Occur::Should))
+                .collect();
+            query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Should, combined(terms, 2.0)),
+            ]));
+        }
         Ok(Plan {
-            query: Some(Box::new(BooleanQuery::new(should))),
+            query: Some(query),
             words: folded_words.len(),
             folded_words,
             zh_tokens,
@@ -550,19 +573,23 @@ impl SearchIndex {
     /// written or in their other readings: found without a typo.
     fn known_words(&self, searcher: &Searcher, words: &[String]) -> Result<bool> {
         for w in words.iter().filter(|w| !one_letter(w)) {
-            let cut: String = w.chars().take(analysis::MAX_PREFIX_CHARS).collect();
-            let mut known = false;
-            for field in [self.fields.prefix, self.fields.alt] {
-                if searcher.doc_freq(&Term::from_field_text(field, &cut))? > 0 {
-                    known = true;
-                    break;
-                }
-            }
-            if !known {
+            if !self.known_word(searcher, w)? {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// Whether `word` begins a word of the catalog's names, as written or in their other
+    /// readings.
+    fn known_word(&self, searcher: &Searcher, word: &str) -> Result<bool> {
+        let cut: String = word.chars().take(analysis::MAX_PREFIX_CHARS).collect();
+        for field in [self.fields.prefix, self.fields.alt] {
+            if searcher.doc_freq(&Term::from_field_text(field, &cut))? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn unseen_chinese(&self, searcher: &Searcher, word: &str) -> Result<bool> {
@@ -716,7 +743,8 @@ pub(super) struct Plan {
     pub(super) folded_words: Vec<String>,
     pub(super) zh_tokens: Vec<String>,
     pub(super) words: usize,
-    /// Every word that says what is sought is a real Russian or English word.
+    /// Every word that says what is sought begins a catalog word or is a real Russian or
+    /// English word: none is keys pressed in the other layout.
     pub(super) real_words: bool,
     /// Some real word would have been read with a typo under [`Typos::Any`].
     pub(super) typos_withheld: bool,
