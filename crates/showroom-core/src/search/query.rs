@@ -336,6 +336,7 @@ impl SearchIndex {
             }
         }
         let mut typos_withheld = false;
+        let mut ru = self.analyzer(Lang::Ru);
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
         // the same word with a typo or two; in the product's own names, or in a shared
@@ -408,6 +409,21 @@ impl SearchIndex {
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                     0.8,
                 ));
+            }
+            // A Russian word whose stem lost a fleeting vowel ("перца" of "перец",
+            // "ковров" of "ковёр") is also read with it back.
+            if w.chars().all(|c| matches!(c, 'а'..='я')) {
+                for form in analysis::analyze(&mut ru, w)
+                    .first()
+                    .map(|stem| fleeting_vowel_forms(stem))
+                    .unwrap_or_default()
+                {
+                    let term = Term::from_field_text(f.prefix, &form);
+                    ways.push((
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        0.8,
+                    ));
+                }
             }
             // A typo or two by the word's length; a real word is meant as typed ("водка"
             // is not a slip for "вода"), unless it is long, where two real words one
@@ -800,6 +816,21 @@ fn typo_distance(word: &str) -> u8 {
     }
 }
 
+/// A Russian stem ending in two consonants, the last of a suffix that drops its vowel,
+/// with that vowel back between them: "перц" → "перец", "ковр" → "ковер", "куск" → "кусок".
+pub(super) fn fleeting_vowel_forms(stem: &str) -> Vec<String> {
+    let chars: Vec<char> = stem.chars().collect();
+    let consonant = |c: char| "бвгджзклмнпрстфхцчшщ".contains(c);
+    match chars.as_slice() {
+        // The suffixes that drop one: -ок, -ек, -ец, -ер, -ел, -ен ("угол", "сон").
+        [.., a, b, c] if !consonant(*a) && consonant(*b) && "кцрлн".contains(*c) => {
+            let head: String = chars[..chars.len() - 1].iter().collect();
+            ["е", "о"].iter().map(|v| format!("{head}{v}{c}")).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The stem of a Russian diminutive in -ка (any case: -ки, -ку, -кой...), when at least
 /// five letters are left: "шоколадка" → "шоколад", "конфетки" → "конфет"; "водка" and
 /// "куртка" keep too little to be one.
@@ -950,6 +981,16 @@ pub(super) fn booth_key(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fleeting_vowels_come_back() {
+        assert_eq!(fleeting_vowel_forms("перц"), ["перец", "пероц"]);
+        assert!(fleeting_vowel_forms("ковр").contains(&"ковер".to_string()));
+        assert!(fleeting_vowel_forms("куск").contains(&"кусок".to_string()));
+        for stem in ["мед", "чай", "сухофрукт", "шерст", "пр"] {
+            assert!(fleeting_vowel_forms(stem).is_empty(), "{stem}");
+        }
+    }
 
     #[test]
     fn diminutives_keep_a_stem_of_five_letters() {
