@@ -1029,18 +1029,27 @@ fn summary(args: &Args, run: &Run) -> String {
             field("warnings_answered"),
         );
     }
-    let _ = writeln!(
-        r,
-        "  inquiries: {} submitted; outbox after the drain: {} received, {} queued, {} sending, {} failed; platform stored {} from {} POSTs, {} injected faults",
-        number(progress, "submitted"),
-        number(progress, "outbox_received"),
-        number(progress, "outbox_queued"),
-        number(progress, "outbox_sending"),
-        number(progress, "outbox_failed"),
-        number(progress, "platform_stored"),
-        number(progress, "platform_posts"),
-        number(progress, "platform_faults"),
-    );
+    if !progress.contains_key("outbox_received") {
+        let _ = writeln!(
+            r,
+            "  inquiries: {} submitted; the outbox and the platform were not read (the visitor stopped before the drain): see `showroom --data-dir {} outbox list` and the platform's database",
+            number(progress, "submitted"),
+            args.out.join("data").display(),
+        );
+    } else {
+        let _ = writeln!(
+            r,
+            "  inquiries: {} submitted; outbox after the drain: {} received, {} queued, {} sending, {} failed; platform stored {} from {} POSTs, {} injected faults",
+            number(progress, "submitted"),
+            number(progress, "outbox_received"),
+            number(progress, "outbox_queued"),
+            number(progress, "outbox_sending"),
+            number(progress, "outbox_failed"),
+            number(progress, "platform_stored"),
+            number(progress, "platform_posts"),
+            number(progress, "platform_faults"),
+        );
+    }
     if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
         let max = kept.iter().map(|s| s.rss).max().unwrap_or(0);
         let max_pss = kept.iter().map(|s| s.pss).max().unwrap_or(0);
