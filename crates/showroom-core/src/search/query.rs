@@ -326,11 +326,15 @@ impl SearchIndex {
         // those are meant as typed, not read as typos. Only such words are looked up, so
         // the word lists are loaded once someone types one.
         let mut real = Vec::with_capacity(folded_words.len());
+        let mut slips = Vec::with_capacity(folded_words.len());
         let mut real_words = true;
         for (w, optional) in folded_words.iter().zip(&optional) {
             let known = self.known_word(&searcher, w)?;
             let is_real = !known && !w.chars().any(analysis::is_cjk) && lexicon::is_real_word(w);
             real.push(is_real);
+            // Letters that begin no catalog word and make no real word: a slip of the
+            // keys, whatever the word's length.
+            slips.push(!known && !is_real && w.chars().all(char::is_alphabetic));
             if !one_letter(w) && !optional && !known && !is_real {
                 real_words = false;
             }
@@ -428,7 +432,12 @@ impl SearchIndex {
             // A typo or two by the word's length; a real word is meant as typed ("водка"
             // is not a slip for "вода"), unless it is long, where two real words one
             // letter apart are rare and a variant spelling likely ("cardamon").
-            let full = typo_distance(w);
+            // A four-letter slip gets one typo too ("hony" honey, "mlik" milk).
+            let full = if slips[i] && w.chars().count() == 4 {
+                1
+            } else {
+                typo_distance(w)
+            };
             let own = if real[i] && typos == Typos::NotRealWords {
                 full.min(u8::from(w.chars().count() >= 8))
             } else {

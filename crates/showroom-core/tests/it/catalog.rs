@@ -294,6 +294,10 @@ async fn real_words_are_meant_and_descriptions_only_relate() {
             "{query}"
         );
     }
+    // A four-letter slip that makes no word: one typo too.
+    let hony = search("hony", Lang::En).await;
+    assert!(hony.total > 0, "{:?}", hony.reading);
+    assert!(hony.hits[0].id.contains("honey"), "{:?}", hony.hits[0]);
 }
 
 /// The home screen and the hall map are made once per catalog and follow a new one.
