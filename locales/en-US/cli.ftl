@@ -22,6 +22,8 @@ cli-search-summary = { $total ->
 }
 cli-search-none = nothing matches “{ $query }”; try fewer or shorter words
 cli-search-related = related goods (not matches for every word):
+cli-search-related-spelling = related goods (names spelled nearly as typed):
+cli-search-related-description = related goods (their descriptions mention it):
 
 ## Inquiries, outbox and the trade platform
 

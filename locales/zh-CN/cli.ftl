@@ -13,6 +13,8 @@ cli-stats-languages = 各语言的商品名称数：
 cli-search-summary = 找到 { $total } 个结果，用时 { $ms } 毫秒
 cli-search-none = 没有与“{ $query }”匹配的结果；请尝试更少或更短的词
 cli-search-related = 相关商品（并非每个词都相符）：
+cli-search-related-spelling = 相关商品（名称拼写相近）：
+cli-search-related-description = 相关商品（介绍中提及）：
 
 ## 询价、发送队列与贸易平台
 

@@ -160,6 +160,9 @@ fn system_lang() -> Lang {
 fn main() -> ExitCode {
     showroom_core::process::small_pages();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        showroom_core::process::end_on_broken_pipe();
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use showroom_core::i18n::{n, s};
 use showroom_core::model::pick;
 use showroom_core::search::SortOrder;
-use showroom_core::{SearchRequest, Showroom};
+use showroom_core::{RelatedBy, SearchRequest, Showroom};
 
 use crate::output::Output;
 
@@ -88,8 +88,15 @@ pub async fn search(
     if response.hits.is_empty() {
         out.say("cli-search-none", &[s("query", args.query.as_str())]);
         if !response.related.is_empty() {
-            // Not results: goods that share some of the words, labelled and unnumbered.
-            out.say("cli-search-related", &[]);
+            // Not results: goods near the query, labelled with why, and unnumbered.
+            out.say(
+                match response.related_by {
+                    Some(RelatedBy::Spelling) => "cli-search-related-spelling",
+                    Some(RelatedBy::Description) => "cli-search-related-description",
+                    _ => "cli-search-related",
+                },
+                &[],
+            );
             for hit in &response.related {
                 let name = pick(&hit.name, out.lang).map(|(_, t)| t).unwrap_or(&hit.id);
                 println!("   ~ {name}  [{}]  {}", hit.id, hit.country);

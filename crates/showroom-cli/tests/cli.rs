@@ -503,3 +503,32 @@ fn an_operator_sets_the_kiosk_pin_and_lifts_a_lockout_from_the_command_line() {
         PinCheck::Rejected { .. }
     ));
 }
+
+/// A reader that stops reading (`showroom search … | head -1`) ends the command quietly,
+/// as with other command-line tools: no panic on the broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let data = tempfile::tempdir().unwrap();
+    let out = showroom(data.path(), &["import", sample().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_showroom"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--lang", "en", "search", "honey", "--limit", "50"])
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the command writes its first line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Ended by SIGPIPE (13 on Linux and the BSDs), as `grep` or `cat` would be.
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}

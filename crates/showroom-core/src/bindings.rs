@@ -11,7 +11,8 @@ use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Hall, Price, PriceTier, ProductView};
 use crate::qr::QrCode;
 use crate::search::{
-    FacetCounts, HighlightSpan, QueryReading, SearchHit, SearchRequest, SearchResponse, SortOrder,
+    FacetCounts, HighlightSpan, QueryReading, RelatedBy, SearchHit, SearchRequest, SearchResponse,
+    SortOrder,
 };
 use crate::settings::ShowSettings;
 use crate::showcase::{
@@ -53,6 +54,7 @@ pub fn typescript() -> String {
     export::<SearchHit>(&cfg, &mut out);
     export::<FacetCounts>(&cfg, &mut out);
     export::<QueryReading>(&cfg, &mut out);
+    export::<RelatedBy>(&cfg, &mut out);
     export::<SearchResponse>(&cfg, &mut out);
     export::<CategoryRef>(&cfg, &mut out);
     export::<ExhibitorRef>(&cfg, &mut out);

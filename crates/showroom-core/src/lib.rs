@@ -37,7 +37,7 @@ use serde::Serialize;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use i18n::Lang;
 pub use media::ThumbSize;
-pub use search::{QueryReading, SearchRequest, SearchResponse};
+pub use search::{QueryReading, RelatedBy, SearchRequest, SearchResponse};
 
 use catalog::{Limits, Problem};
 use media::MediaStore;

@@ -1,5 +1,23 @@
 //! Process-wide settings the app and the CLI apply first thing in `main`.
 
+/// Lets a command whose output is cut short by its reader (`showroom search … | head`)
+/// end quietly, as other command-line tools do, instead of failing on a broken pipe.
+///
+/// Rust ignores `SIGPIPE`, so a write to a closed pipe is an error, and `println!` turns
+/// that error into a panic. A long-running server keeps ignoring it; a command that
+/// prints and exits takes the default (the process ends when its reader is gone).
+pub fn end_on_broken_pipe() {
+    #[cfg(unix)]
+    {
+        // SAFETY: sets the disposition of one signal to the default; no handler of ours
+        // runs, and nothing else in this process relies on SIGPIPE being ignored (sockets
+        // are written with MSG_NOSIGNAL).
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
 /// Asks the kernel for no transparent huge pages in this process.
 ///
 /// mimalloc marks its heap for huge pages, and where the kernel's THP mode is `madvise`

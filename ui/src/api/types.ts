@@ -57,6 +57,8 @@ city_names: Record<string, Record<string, string>>, };
 
 export type QueryReading = "as_typed" | "other_layout" | "related";
 
+export type RelatedBy = "spelling" | "description" | "some_words";
+
 export type SearchResponse = { 
 /**
  * How many goods match (related goods are not counted).
@@ -73,10 +75,14 @@ hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryRead
  */
 corrected: string | null, 
 /**
- * With the `related` reading: goods that match some of the query's words, best first
- * (one page of them; `hits` is empty and `total` 0).
+ * With the `related` reading: goods near the query, best first (one page of them;
+ * `hits` is empty and `total` 0).
  */
-related: Array<SearchHit>, };
+related: Array<SearchHit>, 
+/**
+ * With the `related` reading: why those goods are near it.
+ */
+related_by: RelatedBy | null, };
 
 export type CategoryRef = { id: string, name: Record<string, string>, };
 

@@ -2,7 +2,7 @@
 // applied only if no newer request's reply has been applied already, so an older answer never
 // replaces a newer one, whatever order the replies arrive in.
 import * as api from '../api';
-import type { FacetCounts, SearchHit, SearchRequest } from '../api';
+import type { FacetCounts, RelatedBy, SearchHit, SearchRequest } from '../api';
 import { errors } from './errors.svelte';
 import { i18n } from './i18n.svelte';
 
@@ -23,6 +23,8 @@ class Search {
   /** Shown apart as related goods: with no results, goods that share some of the words;
    *  after a few results, the closest other goods (the reply's hits marked `related`). */
   related: SearchHit[] = $state.raw([]);
+  /** Why the related goods of a search that found nothing are near it. */
+  relatedBy: RelatedBy | null = $state(null);
   /** The text searched instead of the query's (typed in the other keyboard layout). */
   corrected: string | null = $state(null);
   facets: FacetCounts = $state.raw({ country: {}, category: {}, city: {}, certification: {}, storage: {}, city_names: {} });
@@ -100,6 +102,7 @@ class Search {
       this.hits = dedupe([], response.hits.filter((h) => !h.related));
       this.total = response.total;
       this.related = response.related.length > 0 ? response.related : response.hits.filter((h) => h.related);
+      this.relatedBy = response.related_by;
       this.corrected = response.corrected;
       this.facets = response.facets;
       this.shown = request;

@@ -191,9 +191,21 @@ pub enum QueryReading {
     /// Nothing matched as typed; the keys were read in the other keyboard layout.
     OtherLayout,
     /// Nothing matched with every word: there are no results, and `related` lists goods
-    /// that match some of the words ("blue cheese" finds blue pottery and a hard cheese),
-    /// to be shown as related goods, never as what was asked for.
+    /// near the query (see [`RelatedBy`]), to be shown as related goods, never as what was
+    /// asked for.
     Related,
+}
+
+/// Why the goods in `related` are near a query that found nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RelatedBy {
+    /// A real word no name holds is one or two letters from their words ("водка", water).
+    Spelling,
+    /// Their descriptions mention every word ("咖啡", a dark beer with coffee notes).
+    Description,
+    /// They match some of the words ("blue cheese": blue pottery, a hard cheese).
+    SomeWords,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -209,9 +221,11 @@ pub struct SearchResponse {
     pub reading: QueryReading,
     /// The text actually searched, when it differs from the query (the other layout).
     pub corrected: Option<String>,
-    /// With the `related` reading: goods that match some of the query's words, best first
-    /// (one page of them; `hits` is empty and `total` 0).
+    /// With the `related` reading: goods near the query, best first (one page of them;
+    /// `hits` is empty and `total` 0).
     pub related: Vec<SearchHit>,
+    /// With the `related` reading: why those goods are near it.
+    pub related_by: Option<RelatedBy>,
 }
 
 pub struct SearchIndex {

@@ -57,22 +57,24 @@ impl SearchIndex {
         // word no name holds would reach as a typo ("водка" is not "вода"), those whose
         // descriptions mention every word, those that match some of several words.
         let mut tries = Vec::new();
+        let mut related_by = None;
         if outcome.total == 0 && plan.query.is_some() {
             if plan.typos_withheld {
-                tries.push(Stage::ANY_TYPOS);
+                tries.push((Stage::ANY_TYPOS, RelatedBy::Spelling));
             }
-            tries.push(Stage::DESCRIPTIONS);
+            tries.push((Stage::DESCRIPTIONS, RelatedBy::Description));
             if plan.words > 1 {
-                tries.push(Stage::SOME_WORDS);
+                tries.push((Stage::SOME_WORDS, RelatedBy::SomeWords));
             }
         }
-        for stage in tries {
+        for (stage, why) in tries {
             let relaxed = self.plan(&query_text, stage)?;
             let tried = self.run(&searcher, request, relaxed.query.as_deref(), &filters)?;
             if tried.total > 0 {
                 reading = QueryReading::Related;
                 let needles = highlight::Needles::new(&relaxed.folded_words, &relaxed.zh_tokens);
                 related = self.hits(&searcher, tried.top, &needles)?;
+                related_by = Some(why);
                 break;
             }
         }
@@ -104,6 +106,7 @@ impl SearchIndex {
             reading,
             corrected,
             related,
+            related_by,
         })
     }
 

@@ -5,7 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use showroom_core::catalog::{self, Limits, ProblemKind};
-use showroom_core::{Config, Error, Lang, QueryReading, SearchRequest, Showroom, ThumbSize};
+use showroom_core::{
+    Config, Error, Lang, QueryReading, RelatedBy, SearchRequest, Showroom, ThumbSize,
+};
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog")
@@ -226,6 +228,7 @@ async fn few_matches_are_followed_by_related_goods_of_their_kind() {
         .unwrap();
     assert_eq!(absent.total, 0);
     assert!(absent.hits.is_empty(), "{:?}", absent.hits);
+    assert_eq!(absent.related_by, Some(RelatedBy::SomeWords));
 
     // A full page, and any page after the first, are matches only.
     let full = showroom
@@ -263,6 +266,7 @@ async fn real_words_are_meant_and_descriptions_only_relate() {
     let vodka = search("водка", Lang::Ru).await;
     assert_eq!((vodka.total, vodka.hits.len()), (0, 0), "{:?}", vodka.hits);
     assert_eq!(vodka.reading, QueryReading::Related);
+    assert_eq!(vodka.related_by, Some(RelatedBy::Spelling));
     assert!(
         vodka.related.iter().any(|h| h.id.contains("water")),
         "{:?}",
@@ -276,6 +280,7 @@ async fn real_words_are_meant_and_descriptions_only_relate() {
         "{:?}",
         coffee.hits
     );
+    assert_eq!(coffee.related_by, Some(RelatedBy::Description));
     let related: Vec<&str> = coffee.related.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(related, ["cn-qingdao-dark-beer-500ml"]);
 
