@@ -276,15 +276,19 @@ test('typing fast never shows stale results, even when replies arrive out of ord
 
 test('goods nobody has: no results, and related goods apart under their own heading', async () => {
   const { page, context, problems } = await newPage();
-  for (const [lang, query] of [
-    ['en', 'blue cheese'],
-    ['ru', 'сыр с плесенью'],
+  // Each with the reason its related goods are near it, said under their heading.
+  for (const [lang, query, why, hint] of [
+    ['en', 'blue cheese', 'some_words', 'empty-related-hint'],
+    ['ru', 'сыр с плесенью', 'some_words', 'empty-related-hint'],
+    ['ru', 'водка', 'spelling', 'empty-related-hint-spelling'],
+    ['zh', '咖啡', 'description', 'empty-related-hint-description'],
   ]) {
     const reply = await api(`/api/search?query=${encodeURIComponent(query)}&lang=${lang}&limit=48`);
     assert.equal(reply.total, 0, `${query}: nothing is what was asked for`);
     assert.deepEqual(reply.hits, []);
     assert.equal(reply.reading, 'related');
-    assert.ok(reply.related.length > 0, `${query}: goods that share a word`);
+    assert.equal(reply.related_by, why, `${query}: why its related goods are near it`);
+    assert.ok(reply.related.length > 0, `${query}: goods near it`);
     await page.goto(`${URL_}?lang=${lang}#/search`);
     await page.waitForSelector('[data-testid="results"][data-pending="false"]');
     await page.fill('[data-testid="search"]', query);
@@ -292,6 +296,7 @@ test('goods nobody has: no results, and related goods apart under their own head
     await page.waitForSelector('[data-testid="empty-results"]');
     const heading = (await page.textContent('[data-testid="related-results"] h2'))?.trim();
     assert.equal(heading, MSG[lang]['empty-related']);
+    assert.equal((await page.textContent('[data-testid="related-hint"]'))?.trim(), MSG[lang][hint]);
     // The grid adds the cards below the first screen in batches when the page is idle.
     await page.waitForFunction(
       (n) => document.querySelectorAll('[data-testid="related-results"] [data-testid="product-card"]').length === n,
@@ -303,7 +308,7 @@ test('goods nobody has: no results, and related goods apart under their own head
     assert.deepEqual(shown, reply.related.map((h) => h.id), `related goods of ${query}`);
     await assertNoRawIds(page, lang, 'related goods');
     await axe(page, `related goods (${lang})`);
-    await shot(page, `related-${lang}`);
+    await shot(page, `related-${lang}-${why}`);
   }
   assert.deepEqual(problems, []);
   await context.close();
