@@ -49,6 +49,7 @@ cli-sync-not-modified = the catalog is up to date (version { $version })
 cli-sync-full = catalog version { $version } downloaded in full and applied: { $products } products, { $fetched } images fetched
 cli-sync-delta = catalog updated to version { $version }: { $operations } changes, { $fetched } images fetched, { $products } products in all
 cli-search-corrected = showing results for “{ $query }”
+cli-search-by-sound = no name has “{ $query }”: showing names that sound the same
 cli-generate-done = wrote { $count } products to { $dir }
 cli-verify-ok = the data directory is sound: database { $integrity }, { $products } products, { $indexed } indexed
 cli-verify-failed = the data directory has a problem: database { $integrity }, { $products } products, { $indexed } indexed

@@ -43,6 +43,7 @@ empty-related-hint-spelling = Their names are spelled nearly as you typed; none 
 empty-related-hint-description = Their descriptions mention what you typed; none is what you searched for.
 more-related-hint = Other goods of the same kind; they do not match every word you searched for.
 search-corrected = Searched as “{ $query }”: the keyboard was in the other layout
+search-by-sound = No name has “{ $query }”: these goods are named with characters that sound the same
 empty-hint = Check the spelling, type fewer letters, or try another language: names can be searched in Chinese, Russian, English and pinyin.
 empty-hint-filters = Filters are on: clear them to see more products.
 

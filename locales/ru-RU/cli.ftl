@@ -60,6 +60,7 @@ cli-platform-missing = торговая платформа не настроен
 cli-sync-not-modified = каталог актуален (версия { $version })
 cli-sync-full = каталог версии { $version } загружен полностью и применён; товаров: { $products }, загружено изображений: { $fetched }
 cli-sync-delta = каталог обновлён до версии { $version }; изменений: { $operations }, загружено изображений: { $fetched }, всего товаров: { $products }
+cli-search-by-sound = ни в одном названии нет «{ $query }»: показаны названия, которые звучат так же
 cli-search-corrected = показаны результаты для «{ $query }»
 cli-generate-done = { $count ->
     [one] записан { $count } товар в { $dir }

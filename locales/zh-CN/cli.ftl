@@ -30,6 +30,7 @@ cli-platform-missing = 尚未配置贸易平台：请设置 SHOWROOM_PLATFORM_UR
 cli-sync-not-modified = 目录已是最新（版本 { $version }）
 cli-sync-full = 已完整下载并应用目录版本 { $version }：共 { $products } 种商品，下载图片 { $fetched } 张
 cli-sync-delta = 目录已更新至版本 { $version }：{ $operations } 项变更，下载图片 { $fetched } 张，共 { $products } 种商品
+cli-search-by-sound = 没有名称包含“{ $query }”：显示读音相同的名称
 cli-search-corrected = 显示“{ $query }”的结果
 cli-generate-done = 已将 { $count } 件商品写入 { $dir }
 cli-verify-ok = 数据目录完好：数据库 { $integrity }，商品 { $products } 件，已索引 { $indexed } 件

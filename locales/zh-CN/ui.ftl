@@ -39,6 +39,7 @@ empty-related-hint = 这些商品与部分词语相符，但不是您搜索的�
 empty-related-hint-spelling = 这些商品的名称与您输入的拼写相近，但不是您搜索的商品。
 empty-related-hint-description = 这些商品的介绍中提到了您输入的内容，但不是您搜索的商品。
 more-related-hint = 同类的其他商品，与您搜索的词语并不完全相符。
+search-by-sound = 没有名称包含“{ $query }”：以下商品的名称与其读音相同
 search-corrected = 已按“{ $query }”搜索：键盘处于另一种布局
 empty-hint = 请检查拼写、少输入几个字，或换一种语言：商品名称可用中文、俄文、英文或拼音搜索。
 empty-hint-filters = 已启用筛选条件，清除后可看到更多商品。

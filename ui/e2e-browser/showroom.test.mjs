@@ -314,6 +314,28 @@ test('goods nobody has: no results, and related goods apart under their own head
   await context.close();
 });
 
+test('a query read another way says how: the other keyboard layout, Chinese read by its sound', async () => {
+  const { page, context, problems } = await newPage();
+  for (const [lang, query, reading, corrected, message] of [
+    ['en', 'vtl', 'other_layout', 'мед', 'search-corrected'],
+    ['zh', '桥麦', 'sound', '桥麦', 'search-by-sound'],
+  ]) {
+    const reply = await api(`/api/search?query=${encodeURIComponent(query)}&lang=${lang}&limit=48`);
+    assert.equal(reply.reading, reading, query);
+    assert.equal(reply.corrected, corrected, query);
+    assert.ok(reply.total > 0, `${query} finds goods`);
+    await page.goto(`${URL_}?lang=${lang}#/search`);
+    await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+    await page.fill('[data-testid="search"]', query);
+    await page.waitForSelector(`[data-testid="results"][data-query="${query}"][data-pending="false"]`);
+    const said = (await page.textContent('[data-testid="search-corrected"]'))?.replace(/[\u2068\u2069]/g, '').trim();
+    assert.equal(said, MSG[lang][message].replace('{ $query }', corrected));
+    await shot(page, `read-${reading}-${lang}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a few results, then the closest other goods apart, as related goods of the same kind', async () => {
   const { page, context, problems } = await newPage();
   const query = 'Altai mountain wildflower honey';

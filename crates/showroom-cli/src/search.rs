@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use showroom_core::i18n::{n, s};
 use showroom_core::model::pick;
 use showroom_core::search::SortOrder;
-use showroom_core::{RelatedBy, SearchRequest, Showroom};
+use showroom_core::{QueryReading, RelatedBy, SearchRequest, Showroom};
 
 use crate::output::Output;
 
@@ -105,7 +105,12 @@ pub async fn search(
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(corrected) = &response.corrected {
-        out.say("cli-search-corrected", &[s("query", corrected.as_str())]);
+        let says = if response.reading == QueryReading::Sound {
+            "cli-search-by-sound"
+        } else {
+            "cli-search-corrected"
+        };
+        out.say(says, &[s("query", corrected.as_str())]);
     }
     let (found, related): (Vec<_>, Vec<_>) = response.hits.iter().partition(|h| !h.related);
     for (rank, hit) in found.iter().enumerate() {

@@ -55,7 +55,7 @@ export type FacetCounts = { country: { [key in string]: number }, category: { [k
  */
 city_names: Record<string, Record<string, string>>, };
 
-export type QueryReading = "as_typed" | "other_layout" | "related";
+export type QueryReading = "as_typed" | "other_layout" | "sound" | "related";
 
 export type RelatedBy = "spelling" | "description" | "some_words";
 
@@ -71,7 +71,8 @@ total: number,
  */
 hits: Array<SearchHit>, facets: FacetCounts, took_ms: number, reading: QueryReading, 
 /**
- * The text actually searched, when it differs from the query (the other layout).
+ * The text actually searched, when it differs from the query (the other layout); with
+ * the `sound` reading, the query's words that were read by their sound.
  */
 corrected: string | null, 
 /**

@@ -2,7 +2,7 @@
 // applied only if no newer request's reply has been applied already, so an older answer never
 // replaces a newer one, whatever order the replies arrive in.
 import * as api from '../api';
-import type { FacetCounts, RelatedBy, SearchHit, SearchRequest } from '../api';
+import type { FacetCounts, QueryReading, RelatedBy, SearchHit, SearchRequest } from '../api';
 import { errors } from './errors.svelte';
 import { i18n } from './i18n.svelte';
 
@@ -27,6 +27,8 @@ class Search {
   relatedBy: RelatedBy | null = $state(null);
   /** The text searched instead of the query's (typed in the other keyboard layout). */
   corrected: string | null = $state(null);
+  /** How the query on screen was read (`sound`: `corrected` holds the words read by sound). */
+  reading: QueryReading = $state('as_typed');
   facets: FacetCounts = $state.raw({ country: {}, category: {}, city: {}, certification: {}, storage: {}, city_names: {} });
   /** The request whose reply is on screen (for "load more" and the empty message). */
   shown: SearchRequest | null = $state.raw(null);
@@ -104,6 +106,7 @@ class Search {
       this.related = response.related.length > 0 ? response.related : response.hits.filter((h) => h.related);
       this.relatedBy = response.related_by;
       this.corrected = response.corrected;
+      this.reading = response.reading;
       this.facets = response.facets;
       this.shown = request;
       errors.clear('search');

@@ -190,6 +190,9 @@ pub enum QueryReading {
     AsTyped,
     /// Nothing matched as typed; the keys were read in the other keyboard layout.
     OtherLayout,
+    /// Chinese characters no name has together were read by their sound, as a pinyin
+    /// input method's homophone (桥麦 for 荞麦); `corrected` holds the words so read.
+    Sound,
     /// Nothing matched with every word: there are no results, and `related` lists goods
     /// near the query (see [`RelatedBy`]), to be shown as related goods, never as what was
     /// asked for.
@@ -219,7 +222,8 @@ pub struct SearchResponse {
     pub facets: FacetCounts,
     pub took_ms: f64,
     pub reading: QueryReading,
-    /// The text actually searched, when it differs from the query (the other layout).
+    /// The text actually searched, when it differs from the query (the other layout); with
+    /// the `sound` reading, the query's words that were read by their sound.
     pub corrected: Option<String>,
     /// With the `related` reading: goods near the query, best first (one page of them;
     /// `hits` is empty and `total` 0).

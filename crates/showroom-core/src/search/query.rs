@@ -52,6 +52,11 @@ impl SearchIndex {
                 }
             }
         }
+        // Found, and some Chinese word could match only by its sound: say so.
+        if outcome.total > 0 && reading == QueryReading::AsTyped && !plan.by_sound.is_empty() {
+            reading = QueryReading::Sound;
+            corrected = Some(plan.by_sound.join(" "));
+        }
         let mut related = Vec::new();
         // When nothing is found, goods near it are given apart, labelled: those a real
         // word no name holds would reach as a typo ("водка" is not "вода"), those whose
@@ -308,6 +313,7 @@ impl SearchIndex {
                 words: 0,
                 real_words: false,
                 typos_withheld: false,
+                by_sound: Vec::new(),
             });
         }
         let occur = if all_words {
@@ -343,6 +349,7 @@ impl SearchIndex {
             }
         }
         let mut typos_withheld = false;
+        let mut by_sound = Vec::new();
         let mut ru = self.analyzer(Lang::Ru);
 
         // Every word as typed: a prefix of a name word (scored), or, for longer words,
@@ -391,6 +398,7 @@ impl SearchIndex {
                     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                     0.25,
                 ));
+                by_sound.push(text[spans[i].0..spans[i].1].to_string());
             }
             // An English plural in -ves is also read as its singular in -f or -fe
             // ("knives" knife, "leaves" leaf), which no stemmer undoes.
@@ -592,6 +600,7 @@ impl SearchIndex {
             zh_tokens,
             real_words,
             typos_withheld,
+            by_sound,
         })
     }
 
@@ -776,6 +785,9 @@ pub(super) struct Plan {
     pub(super) real_words: bool,
     /// Some real word would have been read with a typo under [`Typos::Any`].
     pub(super) typos_withheld: bool,
+    /// The Chinese words, as typed, whose characters never stand together in a name:
+    /// they match only by their sound.
+    pub(super) by_sound: Vec<String>,
 }
 
 /// How a query is read: the first reading ([`Stage::AS_TYPED`]), then, when it finds

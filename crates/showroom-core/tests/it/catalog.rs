@@ -299,6 +299,22 @@ async fn real_words_are_meant_and_descriptions_only_relate() {
             "{query}"
         );
     }
+    // Characters no name has together, typed with a pinyin input method: read by sound,
+    // and said so (桥麦 for 荞麦, buckwheat).
+    let buckwheat = search("桥麦", Lang::Zh).await;
+    assert!(buckwheat.total > 0);
+    assert_eq!(buckwheat.reading, QueryReading::Sound);
+    assert_eq!(buckwheat.corrected.as_deref(), Some("桥麦"));
+    assert!(
+        buckwheat.hits[0].name["zh"].contains("荞麦"),
+        "{:?}",
+        buckwheat.hits[0]
+    );
+    let honey = search("蜂蜜", Lang::Zh).await;
+    assert_eq!(
+        (honey.reading, honey.corrected),
+        (QueryReading::AsTyped, None)
+    );
     // A four-letter slip that makes no word: one typo too.
     let hony = search("hony", Lang::En).await;
     assert!(hony.total > 0, "{:?}", hony.reading);
