@@ -270,7 +270,9 @@ fn fit(image: DynamicImage, max: u32) -> image::ImageResult<DynamicImage> {
     Ok(out)
 }
 
-/// Flattens transparency onto white and encodes a JPEG.
+/// Flattens transparency onto white and encodes a JPEG (quality 82, chroma halved both
+/// ways as cameras do). `jpeg-encoder` with SIMD takes about a fifth of the time of the
+/// `image` crate's encoder, which spent most of an import's time on photographs.
 fn thumbnail_jpeg(fitted: &DynamicImage) -> image::ImageResult<Vec<u8>> {
     let rgb = if fitted.color().has_alpha() {
         let rgba = fitted.to_rgba8();
@@ -285,9 +287,23 @@ fn thumbnail_jpeg(fitted: &DynamicImage) -> image::ImageResult<Vec<u8>> {
     } else {
         fitted.to_rgb8()
     };
+    let (Ok(width), Ok(height)) = (u16::try_from(rgb.width()), u16::try_from(rgb.height())) else {
+        return Err(encode_error("a thumbnail larger than a JPEG can be"));
+    };
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 82).encode_image(&rgb)?;
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 82);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    encoder
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| encode_error(&e.to_string()))?;
     Ok(bytes)
+}
+
+fn encode_error(detail: &str) -> image::ImageError {
+    image::ImageError::Encoding(image::error::EncodingError::new(
+        image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
+        detail.to_string(),
+    ))
 }
 
 /// Writes through a temporary file in the same folder, flushed to the disk, and a rename,
