@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use showroom_core::catalog::{self, Limits, ProblemKind};
+
+use crate::write_small_bundle;
 use showroom_core::{
     Config, Error, Lang, QueryReading, RelatedBy, SearchRequest, Showroom, ThumbSize,
 };
@@ -25,31 +27,6 @@ fn request(query: &str, lang: Lang) -> SearchRequest {
 async fn top_ids(showroom: &Showroom, query: &str, lang: Lang) -> Vec<String> {
     let response = showroom.search(request(query, lang)).await.unwrap();
     response.hits.into_iter().map(|h| h.id).collect()
-}
-
-/// A small valid bundle with no images, written into `dir`.
-fn write_small_bundle(dir: &Path, version: &str, products: &[&str]) {
-    fs::create_dir_all(dir).unwrap();
-    fs::write(
-        dir.join("catalog.toml"),
-        format!(
-            "format = 1\nid = \"test\"\nversion = \"{version}\"\ntitle = {{ en = \"Test\" }}\n\
-             default_currency = \"CNY\"\npublished_at = \"2026-11-24T09:00:00Z\"\n"
-        ),
-    )
-    .unwrap();
-    fs::write(
-        dir.join("categories.toml"),
-        "[[category]]\nid = \"food\"\nname = { en = \"Food\", ru = \"Продукты\", zh = \"食品\" }\n\
-         [[category]]\nid = \"food/honey\"\nname = { en = \"Honey\", ru = \"Мёд\", zh = \"蜂蜜\" }\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.join("exhibitors.jsonl"),
-        "{\"id\": \"bee\", \"name\": {\"en\": \"Bee Farm\"}, \"country\": \"RU\"}\n",
-    )
-    .unwrap();
-    fs::write(dir.join("products.jsonl"), products.join("\n")).unwrap();
 }
 
 const HONEY: &str = r#"{"id": "honey-1", "exhibitor": "bee", "category": "food/honey", "country": "RU", "name": {"zh": "阿尔泰蜂蜜", "ru": "Алтайский мёд", "en": "Altai honey"}, "unit": "kg"}"#;

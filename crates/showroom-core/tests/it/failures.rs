@@ -7,39 +7,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use showroom_core::{Config, Lang, SearchRequest, Showroom};
+
+use crate::write_small_bundle;
 use sqlx::Connection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 
 /// A small valid bundle with no images, written into `dir`.
 fn write_bundle(dir: &Path) {
-    fs::create_dir_all(dir).unwrap();
-    fs::write(
-        dir.join("catalog.toml"),
-        "format = 1\nid = \"test\"\nversion = \"2026.11.1\"\ntitle = { en = \"Test\" }\n\
-         default_currency = \"CNY\"\npublished_at = \"2026-11-24T09:00:00Z\"\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.join("categories.toml"),
-        "[[category]]\nid = \"food\"\nname = { en = \"Food\", ru = \"Продукты\", zh = \"食品\" }\n\
-         [[category]]\nid = \"food/honey\"\nname = { en = \"Honey\", ru = \"Мёд\", zh = \"蜂蜜\" }\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.join("exhibitors.jsonl"),
-        "{\"id\": \"bee\", \"name\": {\"en\": \"Bee Farm\"}, \"country\": \"RU\"}\n",
-    )
-    .unwrap();
-    fs::write(
-        dir.join("products.jsonl"),
-        [
+    write_small_bundle(
+        dir,
+        "2026.11.1",
+        &[
             r#"{"id": "honey-1", "exhibitor": "bee", "category": "food/honey", "country": "RU", "name": {"zh": "阿尔泰蜂蜜", "ru": "Алтайский мёд", "en": "Altai honey"}, "unit": "kg"}"#,
             r#"{"id": "tea-1", "exhibitor": "bee", "category": "food", "country": "RU", "name": {"en": "Ivan tea", "ru": "Иван-чай"}, "unit": "kg"}"#,
             r#"{"id": "jam-1", "exhibitor": "bee", "category": "food", "country": "RU", "name": {"en": "Sea buckthorn jam", "zh": "沙棘果酱"}, "unit": "kg"}"#,
-        ]
-        .join("\n"),
-    )
-    .unwrap();
+        ],
+    );
 }
 
 fn request(query: &str) -> SearchRequest {
