@@ -171,7 +171,8 @@ test('references cannot be enumerated: random ones are 404, lists are capped', a
     victim.ref.toUpperCase(),
     victim.ref.slice(0, 8),
     victim.ref.slice(0, -1),
-    `${victim.ref.slice(0, -1)}0`,
+    // One hex digit off the end: never the reference itself (which may end in 0).
+    `${victim.ref.slice(0, -1)}${victim.ref.endsWith('0') ? '1' : '0'}`,
     '00000000-0000-4000-8000-000000000000',
     '*',
     '%25',
