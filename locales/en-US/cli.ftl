@@ -92,3 +92,24 @@ page-search-found = { $count ->
 }
 page-not-found = Not found
 page-other-title = SCO Showroom
+
+## showroom insights
+cli-insights-period = Demand insights from { $from } to { $to } (UTC)
+cli-insights-empty = nothing was counted in this period
+cli-insights-funnel = Sessions { $sessions } → searched { $searched } → viewed a product { $viewed } → shortlisted { $shortlisted } → opened an inquiry { $started } → sent one { $sent }
+cli-insights-totals = Searches { $searches } (found nothing: { $zero }), product views { $views }, shortlist adds { $shortlists }, inquiries { $inquiries }
+cli-insights-sessions = Sessions by language: { $list }
+cli-insights-searches = Top searches ({ $lang }):
+cli-insights-zero = Searches that found nothing ({ $lang }):
+cli-insights-search-row = { $count } ×  { $query }  (sessions: { $sessions }, goods found: { $results })
+cli-insights-contact = (looked like contact data: counted, not kept)
+cli-insights-missing = Goods asked for and not exhibited (invite their producers):
+cli-insights-missing-row = { $count } ×  { $name }: { $queries }
+cli-insights-unnamed = (no known kind of goods)
+cli-insights-products = Products most asked about:
+cli-insights-product-row = { $name } ({ $id }): views { $views }, shortlisted { $shortlisted }, inquiry forms { $started }, inquiries { $inquiries }
+cli-insights-exhibitors = Exhibitors:
+cli-insights-exhibitor-row = { $name } ({ $id }): page views { $pages }, product views { $views }, shortlisted { $shortlisted }, inquiries { $inquiries }
+cli-insights-exhibitor-title = Report for { $name }, { $from } to { $to } (UTC)
+cli-insights-countries = Inquiries by buyer country: { $list }
+cli-insights-hours = Sessions by hour of day (local time):

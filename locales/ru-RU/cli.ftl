@@ -113,3 +113,24 @@ page-search-found = { $count ->
 }
 page-not-found = Не найдено
 page-other-title = Выставка ШОС
+
+## showroom insights
+cli-insights-period = Спрос посетителей с { $from } по { $to } (UTC)
+cli-insights-empty = за этот период ничего не учтено
+cli-insights-funnel = Сеансов { $sessions } → искали { $searched } → смотрели товар { $viewed } → добавили в подборку { $shortlisted } → открыли запрос { $started } → отправили { $sent }
+cli-insights-totals = Поисков { $searches } (ничего не нашли: { $zero }), просмотров товаров { $views }, добавлений в подборку { $shortlists }, запросов { $inquiries }
+cli-insights-sessions = Сеансы по языкам: { $list }
+cli-insights-searches = Частые поиски ({ $lang }):
+cli-insights-zero = Поиски без результатов ({ $lang }):
+cli-insights-search-row = { $count } ×  { $query }  (сеансов: { $sessions }, найдено товаров: { $results })
+cli-insights-contact = (похоже на контактные данные: учтено, текст не хранится)
+cli-insights-missing = Товары, которые искали, но которых нет на выставке (пригласите их производителей):
+cli-insights-missing-row = { $count } ×  { $name }: { $queries }
+cli-insights-unnamed = (вид товара не распознан)
+cli-insights-products = Товары, которыми интересовались больше всего:
+cli-insights-product-row = { $name } ({ $id }): просмотров { $views }, в подборке { $shortlisted }, открытых форм запроса { $started }, запросов { $inquiries }
+cli-insights-exhibitors = Экспоненты:
+cli-insights-exhibitor-row = { $name } ({ $id }): просмотров страницы { $pages }, просмотров товаров { $views }, в подборке { $shortlisted }, запросов { $inquiries }
+cli-insights-exhibitor-title = Отчёт для { $name }, с { $from } по { $to } (UTC)
+cli-insights-countries = Запросы по стране покупателя: { $list }
+cli-insights-hours = Сеансы по часам суток (местное время):

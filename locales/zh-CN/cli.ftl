@@ -65,3 +65,24 @@ page-search-related = 相关商品
 page-search-found = 找到 { $count } 件商品
 page-not-found = 未找到
 page-other-title = 上合组织展厅
+
+## showroom insights
+cli-insights-period = 访客需求统计：{ $from } 至 { $to }（UTC）
+cli-insights-empty = 此期间没有统计数据
+cli-insights-funnel = 会话 { $sessions } → 搜索 { $searched } → 查看商品 { $viewed } → 加入收藏 { $shortlisted } → 打开询盘 { $started } → 发送询盘 { $sent }
+cli-insights-totals = 搜索 { $searches } 次（无结果：{ $zero }），商品浏览 { $views } 次，加入收藏 { $shortlists } 次，询盘 { $inquiries } 份
+cli-insights-sessions = 各语言会话：{ $list }
+cli-insights-searches = 热门搜索（{ $lang }）：
+cli-insights-zero = 无结果的搜索（{ $lang }）：
+cli-insights-search-row = { $count } ×  { $query }（会话：{ $sessions }，找到商品：{ $results }）
+cli-insights-contact = （疑似联系方式：已计数，未保存文字）
+cli-insights-missing = 访客在找、展会上没有的商品（可邀请其生产商参展）：
+cli-insights-missing-row = { $count } ×  { $name }：{ $queries }
+cli-insights-unnamed = （未识别的商品种类）
+cli-insights-products = 最受关注的商品：
+cli-insights-product-row = { $name }（{ $id }）：浏览 { $views }，收藏 { $shortlisted }，打开询盘 { $started }，询盘 { $inquiries }
+cli-insights-exhibitors = 参展商：
+cli-insights-exhibitor-row = { $name }（{ $id }）：主页浏览 { $pages }，商品浏览 { $views }，收藏 { $shortlisted }，询盘 { $inquiries }
+cli-insights-exhibitor-title = { $name } 的报告：{ $from } 至 { $to }（UTC）
+cli-insights-countries = 按采购商国家统计的询盘：{ $list }
+cli-insights-hours = 按时段统计的会话（本地时间）：

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod catalog;
+mod insights;
 mod kiosk;
 mod output;
 mod search;
@@ -83,6 +84,9 @@ enum Command {
     Sync,
     /// Serve the online show: the web UI and its JSON API over HTTP.
     Serve(serve::ServeArgs),
+    /// What visitors searched for (and found nothing for), viewed, shortlisted and inquired
+    /// about, counted on this device without personal data.
+    Insights(insights::InsightsArgs),
     /// The kiosk's admin PIN (`DATA_DIR/kiosk-pin.toml`), for an operator with local access.
     Kiosk {
         #[command(subcommand)]
@@ -300,6 +304,7 @@ async fn dispatch(cli: &Cli, showroom: &Showroom, out: &Output) -> anyhow::Resul
         } => trade::flush(showroom, &trade::config(showroom.data_dir())?, out, *wait).await,
         Command::Sync => trade::sync(showroom, &trade::config(showroom.data_dir())?, out).await,
         Command::Serve(args) => serve::serve(showroom, out, args).await,
+        Command::Insights(args) => insights::insights(showroom, out, args).await,
         Command::Catalog {
             command: CatalogCommand::Check { .. } | CatalogCommand::Generate { .. },
         }

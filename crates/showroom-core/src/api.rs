@@ -18,6 +18,7 @@ use crate::inquiry::{
     Background, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender, SubmitResult,
     TradeSettings, Withdrawal, validate_inquiry,
 };
+use crate::insights::{ExhibitorReport, Front, InsightRecord, InsightsReport};
 use crate::kiosk::{AdminPin, PinCheck};
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, ProductView};
@@ -40,6 +41,14 @@ pub enum FrontEnd {
     Desktop,
     /// A browser of the online show: anyone on the internet.
     Browser,
+}
+
+/// Who asks for a demand report: the operator of a device by its admin PIN, or the
+/// online show's operator whose token `showroom serve` has checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operator {
+    Pin(String),
+    Token,
 }
 
 /// What a history request may see.
@@ -171,6 +180,13 @@ impl Api {
         draft: InquiryDraft,
         lang: Lang,
     ) -> Result<SubmitResult, ApiError> {
+        let products: Vec<String> = draft.items.iter().map(|i| i.product_id.clone()).collect();
+        let country = draft
+            .buyer
+            .country
+            .clone()
+            .or_else(|| draft.destination.as_ref().map(|d| d.country.clone()))
+            .unwrap_or_default();
         let result = self
             .inner
             .showroom
@@ -182,8 +198,27 @@ impl Api {
             )
             .await
             .map_err(in_(lang))?;
-        if let (SubmitResult::Queued { .. }, Some(sender)) = (&result, self.inner.sender.get()) {
-            sender.wake();
+        if let SubmitResult::Queued { .. } = &result {
+            if let Some(sender) = self.inner.sender.get() {
+                sender.wake();
+            }
+            if self.inner.trade.insights.count {
+                // The inquiry is stored: a failure to count it is logged, not the visitor's.
+                if let Err(error) = self
+                    .inner
+                    .showroom
+                    .record_inquiry_sent(
+                        self.front(),
+                        &products,
+                        &country,
+                        lang,
+                        OffsetDateTime::now_utc(),
+                    )
+                    .await
+                {
+                    tracing::warn!(%error, "an inquiry was not counted");
+                }
+            }
         }
         Ok(result)
     }
@@ -272,6 +307,75 @@ impl Api {
             undelivered,
             auth_failing,
         })
+    }
+
+    fn front(&self) -> Front {
+        match self.inner.front {
+            FrontEnd::Kiosk => Front::Kiosk,
+            FrontEnd::Desktop => Front::Desktop,
+            FrontEnd::Browser => Front::Browser,
+        }
+    }
+
+    /// Counts what a visitor did (nothing when counting is off in the settings).
+    pub async fn record_insight(&self, record: InsightRecord, lang: Lang) -> Result<(), ApiError> {
+        if !self.inner.trade.insights.count {
+            return Ok(());
+        }
+        self.inner
+            .showroom
+            .record_insight(self.front(), &record, OffsetDateTime::now_utc())
+            .await
+            .map_err(in_(lang))
+    }
+
+    /// Lets the operator in: a kiosk by its admin PIN (with its lockout), a browser only
+    /// with the operator token (checked by `showroom serve`); a desktop is its owner's.
+    async fn operator(&self, who: Operator, lang: Lang) -> Result<(), ApiError> {
+        let refused = || ApiError::new(&Error::Unauthorized, lang);
+        match (self.inner.front, who) {
+            (FrontEnd::Browser, Operator::Token) => Ok(()),
+            (FrontEnd::Browser, Operator::Pin(_)) => Err(refused()),
+            (FrontEnd::Desktop, _) => Ok(()),
+            (FrontEnd::Kiosk, Operator::Token) => Err(refused()),
+            (FrontEnd::Kiosk, Operator::Pin(pin)) => match self.admin_unlock(pin, lang).await? {
+                PinCheck::Accepted => Ok(()),
+                _ => Err(refused()),
+            },
+        }
+    }
+
+    /// The demand report of `[from, to)` for the operator.
+    pub async fn insights_report(
+        &self,
+        who: Operator,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        lang: Lang,
+    ) -> Result<InsightsReport, ApiError> {
+        self.operator(who, lang).await?;
+        self.inner
+            .showroom
+            .insights_report(from, to)
+            .await
+            .map_err(in_(lang))
+    }
+
+    /// One exhibitor's report of `[from, to)` for the operator.
+    pub async fn insights_exhibitor(
+        &self,
+        who: Operator,
+        exhibitor_id: &str,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        lang: Lang,
+    ) -> Result<ExhibitorReport, ApiError> {
+        self.operator(who, lang).await?;
+        self.inner
+            .showroom
+            .insights_exhibitor(exhibitor_id, from, to)
+            .await
+            .map_err(in_(lang))
     }
 
     /// Checks the admin PIN of this device (a browser has none).

@@ -12,6 +12,7 @@ pub mod error;
 pub mod generate;
 pub mod i18n;
 pub mod inquiry;
+pub mod insights;
 pub mod kiosk;
 pub mod media;
 pub mod model;

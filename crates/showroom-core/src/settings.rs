@@ -17,7 +17,8 @@ use ts_rs::TS;
 use crate::error::{Error, Result, toml_error};
 use crate::i18n::Lang;
 use crate::inquiry::settings::{
-    DeviceDefaults, DeviceSection, OutboxSection, PlatformSection, TradeSections, TradeSettings,
+    DeviceDefaults, DeviceSection, InsightsSection, OutboxSection, PlatformSection, TradeSections,
+    TradeSettings,
 };
 use crate::supervise::{SuperviseSection, SuperviseSettings};
 
@@ -77,6 +78,7 @@ struct Sections {
     platform: PlatformSection,
     outbox: OutboxSection,
     device: DeviceSection,
+    insights: InsightsSection,
 }
 
 /// The resolved settings of one data directory.
@@ -114,6 +116,7 @@ impl Settings {
                 platform: file.platform,
                 outbox: file.outbox,
                 device: file.device,
+                insights: file.insights,
             },
         })
     }

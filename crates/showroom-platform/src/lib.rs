@@ -12,6 +12,7 @@
 mod admin;
 mod catalog;
 mod conn;
+mod insights;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -132,6 +133,10 @@ struct Counters {
     replays: AtomicU64,
     conflicts: AtomicU64,
     faults: Mutex<BTreeMap<Fault, u64>>,
+    /// Insight batches: POSTs, first stored, replays of a stored one.
+    batch_posts: AtomicU64,
+    batches_created: AtomicU64,
+    batch_replays: AtomicU64,
 }
 
 pub struct AppState {
@@ -229,6 +234,10 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/inquiries", post(post_inquiry))
         .route("/v1/inquiries/{id}", get(get_inquiry))
+        .route(
+            "/v1/insights",
+            post(insights::post_batch).get(insights::get_summed),
+        )
         .route("/v1/catalog", get(get_catalog))
         .route("/v1/media/{sha256}", get(get_media))
         .route("/admin/stats", get(admin::stats))
@@ -364,6 +373,42 @@ fn retry_later(status: StatusCode, faults: &Faults) -> Response {
     response
 }
 
+/// The answer of an injected fault that stops a POST before anything is stored (`None`:
+/// no fault, or `Drop`, which stores and then loses the reply).
+async fn injected(fault: &Option<(Fault, Faults)>, kill: Option<&Kill>) -> Option<Response> {
+    Some(match fault.as_ref()? {
+        (Fault::Status500, _) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "injected fault",
+            None,
+            &[],
+        ),
+        (Fault::Status503, f) => retry_later(StatusCode::SERVICE_UNAVAILABLE, f),
+        (Fault::Status429, f) => retry_later(StatusCode::TOO_MANY_REQUESTS, f),
+        (Fault::Hang, f) => {
+            tokio::time::sleep(Duration::from_millis(f.hang_ms)).await;
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "injected hang",
+                None,
+                &[],
+            )
+        }
+        (Fault::Reset, _) => {
+            if let Some(kill) = kill {
+                kill.kill();
+            }
+            problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "injected reset",
+                None,
+                &[],
+            )
+        }
+        (Fault::Drop, _) => return None,
+    })
+}
+
 fn canonical_sha256(value: &Value) -> String {
     // serde_json's map is ordered by key, so this is the same for equal JSON.
     hex::encode(Sha256::digest(value.to_string().as_bytes()))
@@ -402,38 +447,8 @@ async fn post_inquiry(State(state): State<Arc<AppState>>, request: Request) -> R
     };
 
     let fault = draw_fault(&state);
-    match fault {
-        Some((Fault::Status500, _)) => {
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "injected fault",
-                None,
-                &[],
-            );
-        }
-        Some((Fault::Status503, f)) => return retry_later(StatusCode::SERVICE_UNAVAILABLE, &f),
-        Some((Fault::Status429, f)) => return retry_later(StatusCode::TOO_MANY_REQUESTS, &f),
-        Some((Fault::Hang, f)) => {
-            tokio::time::sleep(Duration::from_millis(f.hang_ms)).await;
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "injected hang",
-                None,
-                &[],
-            );
-        }
-        Some((Fault::Reset, _)) => {
-            if let Some(kill) = &kill {
-                kill.kill();
-            }
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "injected reset",
-                None,
-                &[],
-            );
-        }
-        Some((Fault::Drop, _)) | None => {}
+    if let Some(response) = injected(&fault, kill.as_ref()).await {
+        return response;
     }
 
     let value: Value = match serde_json::from_slice(&bytes) {

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::{Platform, SourceKind, TradeSettings};
+use super::{InsightSettings, Platform, Source, SourceKind, TradeSettings};
 use crate::Showroom;
 use crate::error::Result;
 
@@ -21,6 +21,10 @@ const MAX_SLEEP: Duration = Duration::from_secs(30);
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// The first catalog sync waits this long after start, so that start-up stays fast.
 const FIRST_SYNC_AFTER: Duration = Duration::from_secs(20);
+/// Batches of finished hours are made and sent this often (and when one is due again).
+const INSIGHTS_EVERY: Duration = Duration::from_secs(300);
+/// The first batch waits this long after start.
+const FIRST_INSIGHTS_AFTER: Duration = Duration::from_secs(60);
 
 /// What the shell keeps: wakes the sender after a submit, and says whether inquiries
 /// can leave the device at all.
@@ -48,6 +52,8 @@ pub struct Background {
     platform: Option<Platform>,
     sync_interval: Option<Duration>,
     status_interval: Option<Duration>,
+    insights: InsightSettings,
+    source: Source,
     wake: Arc<Notify>,
 }
 
@@ -74,6 +80,8 @@ impl Background {
             platform,
             sync_interval: settings.sync_interval,
             status_interval,
+            insights: settings.insights,
+            source: settings.source.clone(),
             wake,
         };
         Ok((background, sender))
@@ -81,7 +89,11 @@ impl Background {
 
     /// Runs for ever; `clock` gives "now" (the shell passes `OffsetDateTime::now_utc`).
     pub async fn run(self, clock: fn() -> OffsetDateTime) {
-        tokio::join!(self.outbox_loop(clock), self.sync_loop());
+        tokio::join!(
+            self.outbox_loop(clock),
+            self.sync_loop(),
+            self.insights_loop(clock)
+        );
     }
 
     async fn outbox_loop(&self, clock: fn() -> OffsetDateTime) {
@@ -142,6 +154,45 @@ impl Background {
                 _ = tokio::time::sleep_until(wake_at) => {}
                 _ = self.wake.notified() => {}
             }
+        }
+    }
+
+    /// Makes batches of finished hours and sends them (when sending is on and a platform
+    /// is configured), and deletes old counts and sent batches.
+    async fn insights_loop(&self, clock: fn() -> OffsetDateTime) {
+        tokio::time::sleep(FIRST_INSIGHTS_AFTER).await;
+        let mut next_purge = Instant::now();
+        loop {
+            let mut wake_at = Instant::now() + INSIGHTS_EVERY;
+            if let (Some(platform), true) = (&self.platform, self.insights.send) {
+                match self
+                    .showroom
+                    .deliver_insights(platform, &self.source, clock())
+                    .await
+                {
+                    Ok(report) if report.attempted > 0 || report.made > 0 => tracing::info!(
+                        made = report.made,
+                        attempted = report.attempted,
+                        delivered = report.delivered,
+                        retrying = report.retrying,
+                        failed = report.failed,
+                        "insights delivery"
+                    ),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "insights delivery failed"),
+                }
+                if let Ok(Some(due)) = self.showroom.next_insight_batch_at().await {
+                    let wait = (due - clock()).max(time::Duration::ZERO).unsigned_abs();
+                    wake_at = wake_at.min(Instant::now() + wait);
+                }
+            }
+            if Instant::now() >= next_purge {
+                if let Err(error) = self.showroom.purge_insights(clock()).await {
+                    tracing::warn!(%error, "insights purge failed");
+                }
+                next_purge = Instant::now() + PURGE_EVERY;
+            }
+            tokio::time::sleep_until(wake_at.max(Instant::now() + Duration::from_secs(1))).await;
         }
     }
 

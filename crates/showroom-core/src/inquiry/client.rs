@@ -145,11 +145,11 @@ pub struct Health {
     pub version: String,
 }
 
-/// What one POST of an inquiry came to.
+/// What one keyed POST (an inquiry, a batch of insights) came to.
 #[derive(Debug)]
-pub(crate) enum PostOutcome {
-    /// 201 or 200 (a replay): the platform holds the inquiry.
-    Accepted(Receipt),
+pub(crate) enum PostOutcome<T = Receipt> {
+    /// 201 or 200 (a replay): the platform holds it.
+    Accepted(T),
     /// 400, 409 or 413: the inquiry itself is wrong; trying again cannot help.
     Refused { status: u16, detail: String },
     /// 401/403 (the device's token) or 422 (a product the platform's catalog lacks): not
@@ -340,7 +340,20 @@ impl Platform {
         body: &str,
         now: OffsetDateTime,
     ) -> PostOutcome {
-        let url = match self.url("v1/inquiries") {
+        self.post_keyed("v1/inquiries", client_ref, body, now).await
+    }
+
+    /// POSTs `body` (exactly these bytes) to `path` under `Idempotency-Key: key`, and sorts
+    /// the answer by what the sender should do: a 200/201 body read as `T`, a refusal for
+    /// good (400, 409, 413), a hold (401, 403, 422) or a retry (anything else).
+    pub(crate) async fn post_keyed<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+        body: &str,
+        now: OffsetDateTime,
+    ) -> PostOutcome<T> {
+        let url = match self.url(path) {
             Ok(url) => url,
             Err(e) => {
                 return PostOutcome::Retry {
@@ -352,7 +365,7 @@ impl Platform {
         let sent = self
             .http
             .post(url)
-            .header("Idempotency-Key", client_ref)
+            .header("Idempotency-Key", key)
             .header("Content-Type", "application/json; charset=utf-8")
             .body(body.to_string())
             .send()

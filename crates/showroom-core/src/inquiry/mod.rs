@@ -7,7 +7,7 @@
 //! environment: the shell or the CLI builds the [`PlatformConfig`].
 
 mod background;
-mod client;
+pub(crate) mod client;
 mod outbox;
 pub(crate) mod settings;
 mod sync;
@@ -25,7 +25,7 @@ use crate::{Showroom, blocking};
 pub use background::{Background, Sender};
 pub use client::{Health, Platform, PlatformConfig, REFUSED_RETENTION, Retention, RetryPolicy};
 pub use outbox::{DeliveryReport, FailureReason, ItemSummary, OutboxEntry, OutboxState};
-pub use settings::{DeviceDefaults, TradeSettings};
+pub use settings::{DeviceDefaults, InsightSettings, TradeSettings};
 pub use sync::{SyncMode, SyncReport};
 pub use validate::{FieldError, FieldErrorCode, INCOTERMS, MESSENGERS, validate_inquiry};
 pub use withdraw::Withdrawal;

@@ -21,6 +21,32 @@ pub(crate) struct TradeSections {
     pub(crate) platform: PlatformSection,
     pub(crate) outbox: OutboxSection,
     pub(crate) device: DeviceSection,
+    pub(crate) insights: InsightsSection,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct InsightsSection {
+    /// Count what visitors look for (never who they are). Absent: true.
+    count: Option<bool>,
+    /// Send the hourly counts to the platform. Absent: true.
+    send: Option<bool>,
+}
+
+/// `[insights]`: whether demand is counted on the device and sent to the platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InsightSettings {
+    pub count: bool,
+    pub send: bool,
+}
+
+impl Default for InsightSettings {
+    fn default() -> Self {
+        InsightSettings {
+            count: true,
+            send: true,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -77,6 +103,7 @@ pub struct TradeSettings {
     pub sync_interval: Option<Duration>,
     /// How often the statuses of received inquiries are asked for; `None`: never.
     pub status_interval: Option<Duration>,
+    pub insights: InsightSettings,
 }
 
 fn secs(value: f64, what: &str) -> Result<Duration> {
@@ -165,6 +192,11 @@ impl TradeSettings {
             platform,
             sync_interval: interval(sync, "sync interval")?,
             status_interval: interval(status, "status interval")?,
+            insights: InsightSettings {
+                count: file.insights.count.unwrap_or(true),
+                // Nothing is sent of what is not counted.
+                send: file.insights.send.unwrap_or(true) && file.insights.count.unwrap_or(true),
+            },
         })
     }
 }

@@ -1,0 +1,475 @@
+//! Finished hours as batches for the trade platform (`POST /v1/insights`), sent through the
+//! same durable, idempotent path as inquiries: a batch is stored (its id and exact body)
+//! before the first try, every try carries the id as `Idempotency-Key`, and each hour goes
+//! into one batch only. A query's text goes only when at least [`MIN_SESSIONS_TO_SEND`]
+//! sessions typed it in that hour; the rest of a language's queries are summed as `null`.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::{Row, SqlitePool};
+use time::OffsetDateTime;
+use ts_rs::TS;
+
+use super::{MIN_SESSIONS_TO_SEND, hour_of};
+use crate::Showroom;
+use crate::error::Result;
+use crate::inquiry::client::{Platform, PostOutcome};
+use crate::inquiry::{Source, from_unix_ms, rfc3339, unix_ms};
+
+/// Where batches are posted, under the platform's base URL.
+pub const BATCH_PATH: &str = "v1/insights";
+/// Sent batches are kept this long (for the operator), then deleted.
+const SENT_KEPT: time::Duration = time::Duration::days(7);
+/// Hourly counts are kept this long on the device (a year and a month: a year's comparison).
+const COUNTS_KEPT: time::Duration = time::Duration::days(400);
+/// The most hours one batch holds (a device back after a long time offline sends several).
+const MAX_HOURS_PER_BATCH: usize = 24;
+
+/// One batch, as sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct InsightBatch {
+    pub batch_id: String,
+    pub source: Source,
+    #[ts(optional = nullable)]
+    pub catalog_version: Option<String>,
+    pub hours: Vec<InsightHour>,
+}
+
+/// One hour's counts of a device (or, from the platform, summed over devices).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct InsightHour {
+    /// The hour's start, RFC 3339 UTC.
+    pub hour: String,
+    /// Sessions by language code.
+    pub sessions: BTreeMap<String, u32>,
+    /// Searches that found goods.
+    pub searches: Vec<SearchCount>,
+    pub zero_result_searches: Vec<SearchCount>,
+    pub views: Vec<ItemCount>,
+    pub exhibitor_views: Vec<ExhibitorViewCount>,
+    pub shortlisted: Vec<ItemCount>,
+    pub inquiries_started: Vec<ItemCount>,
+    pub inquiries: Vec<InquiryCount>,
+    /// Sessions that reached each stage: searched, viewed, shortlisted, started, sent.
+    pub funnel: BTreeMap<String, u32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct SearchCount {
+    pub lang: String,
+    /// `None`: queries typed by fewer than three sessions (or looking like contact data).
+    #[ts(optional = nullable)]
+    pub query: Option<String>,
+    pub count: u32,
+    /// How many goods it found (searches that found some).
+    pub results: u32,
+}
+
+/// A product's count, by language where known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ItemCount {
+    pub product_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional = nullable)]
+    pub lang: Option<String>,
+    pub count: u32,
+}
+
+/// Views of an exhibitor's page, by language.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ExhibitorViewCount {
+    pub exhibitor_id: String,
+    pub lang: String,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct InquiryCount {
+    pub product_id: String,
+    pub buyer_country: String,
+    pub count: u32,
+}
+
+/// What a delivery pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct BatchReport {
+    pub made: u32,
+    pub attempted: u32,
+    pub delivered: u32,
+    pub retrying: u32,
+    pub failed: u32,
+}
+
+impl InsightHour {
+    /// Adds `other`'s counts (the same hour, another device) to these.
+    pub fn absorb(&mut self, other: &InsightHour) {
+        for (lang, n) in &other.sessions {
+            *self.sessions.entry(lang.clone()).or_default() += n;
+        }
+        for (stage, n) in &other.funnel {
+            *self.funnel.entry(stage.clone()).or_default() += n;
+        }
+        let same_search = |a: &SearchCount, b: &SearchCount| a.lang == b.lang && a.query == b.query;
+        let add_search = |a: &mut SearchCount, b: &SearchCount| {
+            a.count += b.count;
+            a.results = a.results.max(b.results);
+        };
+        merge(&mut self.searches, &other.searches, same_search, add_search);
+        merge(
+            &mut self.zero_result_searches,
+            &other.zero_result_searches,
+            same_search,
+            add_search,
+        );
+        for (into, from) in [
+            (&mut self.views, &other.views),
+            (&mut self.shortlisted, &other.shortlisted),
+            (&mut self.inquiries_started, &other.inquiries_started),
+        ] {
+            merge(
+                into,
+                from,
+                |a, b| a.product_id == b.product_id && a.lang == b.lang,
+                |a, b| a.count += b.count,
+            );
+        }
+        merge(
+            &mut self.exhibitor_views,
+            &other.exhibitor_views,
+            |a, b| a.exhibitor_id == b.exhibitor_id && a.lang == b.lang,
+            |a, b| a.count += b.count,
+        );
+        merge(
+            &mut self.inquiries,
+            &other.inquiries,
+            |a, b| a.product_id == b.product_id && a.buyer_country == b.buyer_country,
+            |a, b| a.count += b.count,
+        );
+    }
+}
+
+/// Adds each of `from` to its match in `into` (`same`), or appends it.
+fn merge<T: Clone>(
+    into: &mut Vec<T>,
+    from: &[T],
+    same: impl Fn(&T, &T) -> bool,
+    add: impl Fn(&mut T, &T),
+) {
+    for item in from {
+        match into.iter_mut().find(|m| same(m, item)) {
+            Some(m) => add(m, item),
+            None => into.push(item.clone()),
+        }
+    }
+}
+
+fn same_item(a: &ItemCount, b: &ItemCount) -> bool {
+    a.product_id == b.product_id && a.lang == b.lang
+}
+
+fn add_item(a: &mut ItemCount, b: &ItemCount) {
+    a.count += b.count;
+}
+
+fn hour_text(hour: i64) -> String {
+    rfc3339(OffsetDateTime::from_unix_timestamp(hour).unwrap_or(OffsetDateTime::UNIX_EPOCH))
+}
+
+/// The counts of `hours` (summed over the device's front ends), as the batch says them.
+pub(crate) async fn hours_of(pool: &SqlitePool, hours: &[i64]) -> Result<Vec<InsightHour>> {
+    let mut out = Vec::with_capacity(hours.len());
+    for &hour in hours {
+        let rows = sqlx::query(
+            "SELECT metric, lang, key, country, sum(count) AS count, sum(sessions) AS sessions, \
+             max(results) AS results FROM insight_counts WHERE hour = ? \
+             GROUP BY metric, lang, key, country ORDER BY metric, lang, count DESC, key",
+        )
+        .bind(hour)
+        .fetch_all(pool)
+        .await?;
+        let mut h = InsightHour {
+            hour: hour_text(hour),
+            ..InsightHour::default()
+        };
+        // Queries below the threshold, summed per language: (found some, found none).
+        let mut rare: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for row in rows {
+            let metric: String = row.get("metric");
+            let lang: String = row.get("lang");
+            let key: String = row.get("key");
+            let country: String = row.get("country");
+            let count = row.get::<i64, _>("count") as u32;
+            let sessions = row.get::<i64, _>("sessions") as u32;
+            let results = row.get::<i64, _>("results") as u32;
+            let item = |lang: Option<String>| ItemCount {
+                product_id: key.clone(),
+                lang,
+                count,
+            };
+            match metric.as_str() {
+                "session" => *h.sessions.entry(lang).or_default() += count,
+                "reached" => *h.funnel.entry(key).or_default() += count,
+                "search" if key.is_empty() || sessions < MIN_SESSIONS_TO_SEND => {
+                    let r = rare.entry(lang).or_default();
+                    if results == 0 {
+                        r.1 += count;
+                    } else {
+                        r.0 += count;
+                    }
+                }
+                "search" => {
+                    let s = SearchCount {
+                        lang,
+                        query: Some(key),
+                        count,
+                        results,
+                    };
+                    if results == 0 {
+                        h.zero_result_searches.push(s);
+                    } else {
+                        h.searches.push(s);
+                    }
+                }
+                "view" => h.views.push(item(Some(lang))),
+                "exhibitor" => h.exhibitor_views.push(ExhibitorViewCount {
+                    exhibitor_id: key,
+                    lang,
+                    count,
+                }),
+                "shortlist" => merge(&mut h.shortlisted, &[item(None)], same_item, add_item),
+                "started" => merge(&mut h.inquiries_started, &[item(None)], same_item, add_item),
+                "sent" => h.inquiries.push(InquiryCount {
+                    product_id: key,
+                    buyer_country: country,
+                    count,
+                }),
+                _ => {}
+            }
+        }
+        for (lang, (found, none)) in rare {
+            let rare = |count| SearchCount {
+                lang: lang.clone(),
+                query: None,
+                count,
+                results: 0,
+            };
+            if found > 0 {
+                h.searches.push(rare(found));
+            }
+            if none > 0 {
+                h.zero_result_searches.push(rare(none));
+            }
+        }
+        // Several languages' sends of one product to one country are one count.
+        let inquiries = std::mem::take(&mut h.inquiries);
+        merge(
+            &mut h.inquiries,
+            &inquiries,
+            |a, b| a.product_id == b.product_id && a.buyer_country == b.buyer_country,
+            |a, b| a.count += b.count,
+        );
+        out.push(h);
+    }
+    Ok(out)
+}
+
+impl Showroom {
+    /// Puts every finished hour not yet sent into batches (at most a day's hours each),
+    /// stored before any try. Returns how many batches were made.
+    pub async fn make_insight_batches(&self, source: &Source, now: OffsetDateTime) -> Result<u32> {
+        let pool = self.store().pool();
+        let hours: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT hour FROM insight_counts WHERE hour < ? \
+             AND hour NOT IN (SELECT hour FROM insight_batched) ORDER BY hour",
+        )
+        .bind(hour_of(now))
+        .fetch_all(pool)
+        .await?;
+        if hours.is_empty() {
+            return Ok(0);
+        }
+        self.store().check_writable()?;
+        let catalog_version = self.store().catalog().await?.map(|c| c.manifest.version);
+        let mut made = 0;
+        for chunk in hours.chunks(MAX_HOURS_PER_BATCH) {
+            let batch = InsightBatch {
+                batch_id: uuid::Uuid::new_v4().to_string(),
+                source: source.clone(),
+                catalog_version: catalog_version.clone(),
+                hours: hours_of(pool, chunk).await?,
+            };
+            let body = serde_json::to_string(&batch)?;
+            let mut tx = pool.begin().await?;
+            for hour in chunk {
+                sqlx::query("INSERT INTO insight_batched (hour) VALUES (?)")
+                    .bind(hour)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO insight_batches (batch_id, first_hour, last_hour, created_at, body, \
+                 state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
+            )
+            .bind(&batch.batch_id)
+            .bind(chunk[0])
+            .bind(chunk[chunk.len() - 1])
+            .bind(unix_ms(now))
+            .bind(&body)
+            .bind(unix_ms(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            made += 1;
+        }
+        Ok(made)
+    }
+
+    /// Makes the batches of finished hours and sends those due, one at a time.
+    pub async fn deliver_insights(
+        &self,
+        platform: &Platform,
+        source: &Source,
+        now: OffsetDateTime,
+    ) -> Result<BatchReport> {
+        let mut report = BatchReport {
+            made: self.make_insight_batches(source, now).await?,
+            ..BatchReport::default()
+        };
+        let pool = self.store().pool();
+        let due: Vec<String> = sqlx::query_scalar(
+            "SELECT batch_id FROM insight_batches WHERE state IN ('queued', 'sending') \
+             AND next_attempt_at <= ? ORDER BY first_hour LIMIT 16",
+        )
+        .bind(unix_ms(now))
+        .fetch_all(pool)
+        .await?;
+        let lease = platform.config().timeout + Duration::from_secs(1);
+        for id in due {
+            // Claimed first: another process sending at the same time skips it.
+            let claimed = sqlx::query(
+                "UPDATE insight_batches SET state = 'sending', attempts = attempts + 1, \
+                 next_attempt_at = ? WHERE batch_id = ? AND state IN ('queued', 'sending') \
+                 AND next_attempt_at <= ? RETURNING body, attempts",
+            )
+            .bind(unix_ms(now + lease))
+            .bind(&id)
+            .bind(unix_ms(now))
+            .fetch_optional(pool)
+            .await?;
+            let Some(row) = claimed else { continue };
+            let body: String = row.get("body");
+            let attempts = row.get::<i64, _>("attempts") as u32;
+            report.attempted += 1;
+            let outcome = platform
+                .post_keyed::<serde_json::Value>(BATCH_PATH, &id, &body, now)
+                .await;
+            let retry = |retry_after: Option<Duration>, longest: bool| {
+                let policy = platform.config().retry;
+                let backoff = if longest {
+                    policy.max
+                } else {
+                    policy.delay(attempts, fastrand::f64())
+                };
+                retry_after
+                    .map(|r| r.min(Duration::from_secs(86_400)).max(backoff))
+                    .unwrap_or(backoff)
+            };
+            let (state, next, error) = match outcome {
+                PostOutcome::Accepted(_) => {
+                    report.delivered += 1;
+                    ("sent", now, None)
+                }
+                PostOutcome::Refused { detail, .. } => {
+                    report.failed += 1;
+                    tracing::warn!(%detail, "the platform refused a batch of insights");
+                    ("failed", now, Some(detail))
+                }
+                PostOutcome::Held {
+                    detail,
+                    retry_after,
+                    ..
+                } => {
+                    report.retrying += 1;
+                    ("queued", now + retry(retry_after, true), Some(detail))
+                }
+                PostOutcome::Retry {
+                    detail,
+                    retry_after,
+                } => {
+                    report.retrying += 1;
+                    ("queued", now + retry(retry_after, false), Some(detail))
+                }
+            };
+            sqlx::query(
+                "UPDATE insight_batches SET state = ?, next_attempt_at = ?, last_error = ?, \
+                 sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END \
+                 WHERE batch_id = ? AND state = 'sending'",
+            )
+            .bind(state)
+            .bind(unix_ms(next))
+            .bind(error)
+            .bind(state)
+            .bind(unix_ms(now))
+            .bind(&id)
+            .execute(pool)
+            .await?;
+        }
+        Ok(report)
+    }
+
+    /// When the next stored batch is due (none: `None`).
+    pub async fn next_insight_batch_at(&self) -> Result<Option<OffsetDateTime>> {
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT min(next_attempt_at) FROM insight_batches WHERE state IN ('queued', 'sending')",
+        )
+        .fetch_one(self.store().pool())
+        .await?;
+        Ok(at.map(from_unix_ms))
+    }
+
+    /// The stored batches, oldest first: (id, state, attempts, last error).
+    pub async fn insight_batches(&self) -> Result<Vec<(String, String, u32, Option<String>)>> {
+        let rows = sqlx::query(
+            "SELECT batch_id, state, attempts, last_error FROM insight_batches ORDER BY first_hour",
+        )
+        .fetch_all(self.store().pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.get("batch_id"),
+                    r.get("state"),
+                    r.get::<i64, _>("attempts") as u32,
+                    r.get("last_error"),
+                )
+            })
+            .collect())
+    }
+
+    /// Deletes sent batches after a week and counts after 400 days.
+    pub async fn purge_insights(&self, now: OffsetDateTime) -> Result<()> {
+        let pool = self.store().pool();
+        sqlx::query("DELETE FROM insight_batches WHERE state = 'sent' AND sent_at < ?")
+            .bind(unix_ms(now - SENT_KEPT))
+            .execute(pool)
+            .await?;
+        let old = hour_of(now - COUNTS_KEPT);
+        sqlx::query("DELETE FROM insight_counts WHERE hour < ?")
+            .bind(old)
+            .execute(pool)
+            .await?;
+        sqlx::query("DELETE FROM insight_batched WHERE hour < ?")
+            .bind(old)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+}
