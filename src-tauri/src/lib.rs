@@ -12,11 +12,12 @@ mod webview;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use showroom_core::api::{Api, FrontEnd, HistoryScope};
+use showroom_core::api::{Api, FrontEnd, HistoryScope, Operator};
 use showroom_core::inquiry::{
     DeviceDefaults, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, SourceKind, SubmitResult,
     TradeSettings, Withdrawal,
 };
+use showroom_core::insights::{ExhibitorReport, InsightRecord, InsightsReport};
 use showroom_core::kiosk::{AdminPin, PinCheck};
 use showroom_core::model::{CatalogInfo, ProductView};
 use showroom_core::qr::QrCode;
@@ -161,6 +162,60 @@ async fn withdraw_inquiry(
 #[tauri::command]
 async fn outbox_info(state: State<'_, AppState>) -> Result<OutboxInfo, ApiError> {
     state.api().await?.outbox_info(Lang::En, false).await
+}
+
+/// Counts what a visitor did (the core's insights; nothing personal).
+#[tauri::command]
+async fn record_insight(state: State<'_, AppState>, record: InsightRecord) -> Result<(), ApiError> {
+    let lang = record.lang;
+    state.api().await?.record_insight(record, lang).await
+}
+
+fn period(from: &str, to: &str, lang: Lang) -> Result<(OffsetDateTime, OffsetDateTime), ApiError> {
+    let parse = |t: &str| {
+        OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map_err(|_| {
+            ApiError::new(
+                &showroom_core::Error::BadRequest(format!("{t:?} is not an RFC 3339 time")),
+                lang,
+            )
+        })
+    };
+    Ok((parse(from)?, parse(to)?))
+}
+
+/// The demand report of `[from, to)` (RFC 3339); a kiosk asks for its admin PIN each time.
+#[tauri::command]
+async fn insights_report(
+    state: State<'_, AppState>,
+    pin: String,
+    from: String,
+    to: String,
+    lang: Lang,
+) -> Result<InsightsReport, ApiError> {
+    let (from, to) = period(&from, &to, lang)?;
+    state
+        .api()
+        .await?
+        .insights_report(Operator::Pin(pin), from, to, lang)
+        .await
+}
+
+/// One exhibitor's report of `[from, to)`, behind the admin PIN on a kiosk.
+#[tauri::command]
+async fn insights_exhibitor(
+    state: State<'_, AppState>,
+    pin: String,
+    id: String,
+    from: String,
+    to: String,
+    lang: Lang,
+) -> Result<ExhibitorReport, ApiError> {
+    let (from, to) = period(&from, &to, lang)?;
+    state
+        .api()
+        .await?
+        .insights_exhibitor(Operator::Pin(pin), &id, from, to, lang)
+        .await
 }
 
 #[tauri::command]
@@ -524,6 +579,9 @@ pub fn run() {
             outbox_info,
             admin_unlock,
             admin_exit,
+            record_insight,
+            insights_report,
+            insights_exhibitor,
             ui_heartbeat
         ])
         .build(tauri::generate_context!());

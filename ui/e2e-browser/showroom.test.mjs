@@ -699,3 +699,63 @@ test('a kiosk reset wipes a half-filled inquiry form', async () => {
   assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing written down');
   await context.close();
 });
+
+/** This show's demand report as its operator gets it from every replica. */
+async function reports() {
+  const replicas = (process.env.SHOWROOM_REPLICA_URLS ?? URL_).split(',');
+  const out = [];
+  for (const base of replicas) {
+    const r = await fetch(new URL('/api/insights?lang=en', base), {
+      headers: { Authorization: `Bearer ${process.env.SHOWROOM_OPERATOR_TOKEN}` },
+    });
+    assert.equal(r.status, 200, `the report of ${base}`);
+    out.push({ base, report: await r.json() });
+  }
+  return out;
+}
+
+test('demand insights: a visit is counted once, the query settled on, and the operator report shows it', async () => {
+  const query = 'vodka';
+  const zeroOf = (all) =>
+    all.reduce((n, { report }) => n + (report.zero_result_searches.find((q) => q.lang === 'en' && q.query === query)?.count ?? 0), 0);
+  const visitsOf = (all) => all.reduce((n, { report }) => n + report.funnel.sessions, 0);
+  const before = await reports();
+  const { page, context, problems } = await newPage();
+  await page.goto(`${URL_}en/search`);
+  await page.waitForSelector('[data-testid="search"]');
+  // Typed a letter at a time: one search counted, the one the visitor stayed with.
+  await page.type('[data-testid="search"]', query, { delay: 60 });
+  await page.waitForSelector('[data-testid="empty-results"]');
+  await page.waitForTimeout(2200);
+  const counted = await reports();
+  assert.equal(zeroOf(counted) - zeroOf(before), 1, 'one zero-result search, not one per keystroke');
+  assert.equal(visitsOf(counted) - visitsOf(before), 1, 'one visit');
+  await context.close();
+
+  // The operator's screen: refused without the token, then the report in every language.
+  const holder = counted.find(({ report }) => report.zero_result_searches.some((q) => q.query === query));
+  for (const lang of LANGS) {
+    const { page: op, context: opContext, problems: opProblems } = await newPage(1280, 900);
+    await op.goto(`${holder.base.replace(/\/?$/, '/')}${lang}/insights`);
+    await op.waitForSelector('[data-testid="insights-token"]');
+    if (lang === 'en') {
+      await op.fill('[data-testid="insights-token"]', 'not-the-token');
+      await op.click('[data-testid="insights-access"] button[type="submit"]');
+      await op.waitForSelector('[data-testid="insights-refused"]');
+    }
+    await op.fill('[data-testid="insights-token"]', process.env.SHOWROOM_OPERATOR_TOKEN);
+    await op.click('[data-testid="insights-access"] button[type="submit"]');
+    await op.waitForSelector('[data-testid="insights-funnel"]');
+    const missing = await op.textContent('[data-testid="insights-missing"]');
+    const name = { en: 'vodka', ru: 'водка', zh: '伏特加' }[lang];
+    assert.ok(missing.includes(name), `${lang}: the missing goods name ${name}: ${missing}`);
+    await assertNoRawIds(op, lang, 'insights');
+    await axe(op, `insights ${lang}`);
+    await shot(op, `insights-${lang}`);
+    // The refused token's 401 is the one error the browser logs, and only where it was tried.
+    const unexpected = opProblems.filter((p) => !(lang === 'en' && p.includes('401')));
+    assert.deepEqual(unexpected, [], `${lang}: no errors on the insights screen`);
+    await opContext.close();
+  }
+  assert.deepEqual(problems, []);
+});

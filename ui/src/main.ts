@@ -2,6 +2,7 @@ import { flushSync, mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { startHeartbeat } from './lib/heartbeat';
+import { insights } from './lib/insights.svelte';
 import { route } from './lib/route.svelte';
 
 const target = document.getElementById('app');
@@ -25,5 +26,10 @@ if (typed?.focused) {
   input?.setSelectionRange(typed.start, typed.end);
 }
 startHeartbeat();
+// A visit counts from its first touch or key (demand insights); an operator reading the demand
+// report is not a visitor.
+for (const kind of ['pointerdown', 'keydown'] as const) {
+  window.addEventListener(kind, () => route.screen.name !== 'insights' && insights.touched(), { capture: true, passive: true });
+}
 
 export default app;

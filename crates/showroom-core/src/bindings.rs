@@ -6,6 +6,10 @@ use ts_rs::{Config, TS};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::i18n::Lang;
+use crate::insights::{
+    CountryInquiries, ExhibitorCount, ExhibitorReport, Funnel, InsightEvent, InsightRecord,
+    InsightsReport, LangCount, MissingGoods, ProductCount, QueryCount,
+};
 use crate::kiosk::PinCheck;
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, CategoryRef, ExhibitorRef, Hall, Price, PriceTier, ProductView};
@@ -72,6 +76,18 @@ pub fn typescript() -> String {
     export::<QrCode>(&cfg, &mut out);
     export::<ShowSettings>(&cfg, &mut out);
     export::<PinCheck>(&cfg, &mut out);
+    // Demand insights: what the UI reports, and the operator's reports.
+    export::<InsightEvent>(&cfg, &mut out);
+    export::<InsightRecord>(&cfg, &mut out);
+    export::<Funnel>(&cfg, &mut out);
+    export::<LangCount>(&cfg, &mut out);
+    export::<QueryCount>(&cfg, &mut out);
+    export::<MissingGoods>(&cfg, &mut out);
+    export::<CountryInquiries>(&cfg, &mut out);
+    export::<ProductCount>(&cfg, &mut out);
+    export::<ExhibitorCount>(&cfg, &mut out);
+    export::<InsightsReport>(&cfg, &mut out);
+    export::<ExhibitorReport>(&cfg, &mut out);
     // The inquiry form and the outbox (docs/inquiry-api.md), and the closed lists its
     // fields take their values from.
     crate::inquiry::export_types(&cfg, &mut out, false);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -186,11 +187,16 @@ fn only(hour: &mut InsightHour, products: &HashSet<String>, exhibitor: &str) {
 pub(crate) async fn get_summed(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Query(period): Query<Period>,
+    period: Result<Query<Period>, QueryRejection>,
 ) -> Response {
     if !authorized(&state, &headers) {
         return unauthorized();
     }
+    // A malformed query string is a problem like any other 400, not axum's plain text.
+    let Query(period) = match period {
+        Ok(period) => period,
+        Err(rejection) => return bad(rejection.body_text()),
+    };
     let bound = |text: &Option<String>| -> Result<Option<OffsetDateTime>, String> {
         match text {
             None => Ok(None),

@@ -4,9 +4,12 @@ import type { Transport } from './transport';
 import type {
   CatalogInfo,
   ExhibitorPage,
+  ExhibitorReport,
   FieldError,
   HallMap,
   InquiryDraft,
+  InsightRecord,
+  InsightsReport,
   OutboxEntry,
   OutboxInfo,
   Product,
@@ -99,6 +102,25 @@ export const httpTransport: Transport = {
   outboxInfo: () => getJson<OutboxInfo>('/api/outbox'),
   adminUnlock: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
   adminExit: () => Promise.reject(new ApiCallError('bad-request', 'no admin in a browser')),
+  // A count is sent and forgotten: `keepalive` lets the last one of a page outlive it.
+  recordInsight: (record: InsightRecord) =>
+    fetch('/api/insights/events', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(record),
+      keepalive: true,
+    }).then(
+      () => undefined,
+      () => undefined,
+    ),
+  insightsReport: (token, from, to, lang) =>
+    getJson<InsightsReport>(`/api/insights?${new URLSearchParams({ from, to, lang })}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }),
+  insightsExhibitor: (token, id, from, to, lang) =>
+    getJson<ExhibitorReport>(`/api/insights/exhibitors/${seg(id)}?${new URLSearchParams({ from, to, lang })}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    }),
   // The online show is supervised by its server, not by a heartbeat from each browser.
   uiHeartbeat: () => Promise.resolve(),
 };

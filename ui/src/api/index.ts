@@ -32,5 +32,8 @@ export const {
   outboxInfo,
   adminUnlock,
   adminExit,
+  recordInsight,
+  insightsReport,
+  insightsExhibitor,
   uiHeartbeat,
 } = transport;

@@ -5,7 +5,9 @@ import type { Transport } from './transport';
 import type {
   CatalogInfo,
   ExhibitorPage,
+  ExhibitorReport,
   FieldError,
+  InsightsReport,
   HallMap,
   OutboxEntry,
   OutboxInfo,
@@ -47,5 +49,8 @@ export const tauriTransport: Transport = {
   outboxInfo: () => call<OutboxInfo>('outbox_info'),
   adminUnlock: (pin) => call<PinCheck>('admin_unlock', { pin }),
   adminExit: (pin) => call<PinCheck>('admin_exit', { pin }),
+  recordInsight: (record) => call<void>('record_insight', { record }).catch(() => undefined),
+  insightsReport: (pin, from, to, lang) => call<InsightsReport>('insights_report', { pin, from, to, lang }),
+  insightsExhibitor: (pin, id, from, to, lang) => call<ExhibitorReport>('insights_exhibitor', { pin, id, from, to, lang }),
   uiHeartbeat: (frameAt, inputAt) => call<void>('ui_heartbeat', { frameAt, inputAt }),
 };

@@ -2,8 +2,11 @@
 import type {
   CatalogInfo,
   ExhibitorPage,
+  ExhibitorReport,
   FieldError,
   HallMap,
+  InsightRecord,
+  InsightsReport,
   InquiryDraft,
   Lang,
   OutboxEntry,
@@ -47,6 +50,14 @@ export interface Transport {
   /** Kiosk only (the app window); a browser has no admin PIN. */
   adminUnlock(pin: string): Promise<PinCheck>;
   adminExit(pin: string): Promise<PinCheck>;
+  /** Counts what a visitor did (demand insights: nothing of who they are). Never throws: a
+   *  count that is lost loses nothing of the visitor's. */
+  recordInsight(record: InsightRecord): Promise<void>;
+  /** The operator's demand report of [from, to) (RFC 3339). `access` is the admin PIN in the
+   *  app (a kiosk checks it each time), the operator token in a browser. */
+  insightsReport(access: string, from: string, to: string, lang: Lang): Promise<InsightsReport>;
+  /** One exhibitor's report of [from, to), behind the same access. */
+  insightsExhibitor(access: string, id: string, from: string, to: string, lang: Lang): Promise<ExhibitorReport>;
   /** The app only: the UI drew a frame at `frameAt` and saw its last input at `inputAt` (Unix ms). A browser sends nothing. */
   uiHeartbeat(frameAt: number, inputAt: number | null): Promise<void>;
 }

@@ -151,6 +151,70 @@ idle_seconds: number | null, idle_warning_seconds: number | null, };
 
 export type PinCheck = { "state": "accepted" } | { "state": "rejected", remaining: number, } | { "state": "locked_out", until: number, } | { "state": "not_set" };
 
+export type InsightEvent = { "kind": "session" } | { "kind": "search", query: string, results: number, } | { "kind": "product_view", product_id: string, } | { "kind": "exhibitor_view", exhibitor_id: string, } | { "kind": "shortlisted", product_id: string, } | { "kind": "inquiry_started", product_id: string, } | { "kind": "inquiry_sent" };
+
+export type InsightRecord = { 
+/**
+ * A random id the UI makes for each visit (8 to 64 letters, digits, `-` or `_`); kept
+ * only until the end of its hour.
+ */
+session: string, lang: Lang, event: InsightEvent, };
+
+export type Funnel = { sessions: number, searched: number, viewed: number, shortlisted: number, started: number, sent: number, searches: number, zero_result_searches: number, views: number, shortlists: number, inquiries: number, };
+
+export type LangCount = { lang: string, count: number, };
+
+export type QueryCount = { lang: string, 
+/**
+ * Folded as counted; empty for queries that looked like contact data (never kept).
+ */
+query: string, count: number, sessions: number, results: number, };
+
+export type MissingGoods = { 
+/**
+ * The kind's name in each language (`en`, `ru`, `zh`); empty for queries that name
+ * no known kind (then `queries` holds just that query).
+ */
+name: Record<string, string>, count: number, queries: Array<QueryCount>, };
+
+export type CountryInquiries = { 
+/**
+ * ISO 3166-1 alpha-2; empty when the buyer did not say.
+ */
+country: string, inquiries: number, };
+
+export type ProductCount = { product_id: string, name: Record<string, string>, exhibitor_id: string, views: number, shortlisted: number, started: number, inquiries: number, 
+/**
+ * Inquiries by buyer country (the exhibitor report only; empty elsewhere).
+ */
+countries: Array<CountryInquiries>, };
+
+export type ExhibitorCount = { exhibitor_id: string, name: Record<string, string>, page_views: number, product_views: number, shortlisted: number, inquiries: number, };
+
+export type InsightsReport = { from: string, to: string, funnel: Funnel, sessions_by_lang: Array<LangCount>, 
+/**
+ * Searches that found goods, the most asked first, at most 20 per language.
+ */
+searches: Array<QueryCount>, 
+/**
+ * Searches that found nothing, at most 20 per language.
+ */
+zero_result_searches: Array<QueryCount>, 
+/**
+ * Zero-result searches grouped by the kind of goods they name, the most asked first.
+ */
+missing_goods: Array<MissingGoods>, products: Array<ProductCount>, exhibitors: Array<ExhibitorCount>, 
+/**
+ * Inquiries by buyer country.
+ */
+countries: Array<CountryInquiries>, 
+/**
+ * Sessions by hour of the day (0–23) in this device's time zone.
+ */
+by_hour: Array<number>, };
+
+export type ExhibitorReport = { from: string, to: string, exhibitor: ExhibitorCount, products: Array<ProductCount>, countries: Array<CountryInquiries>, };
+
 export type InquiryDraft = { 
 /**
  * The reply language.

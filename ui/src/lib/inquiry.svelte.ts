@@ -4,6 +4,7 @@
 import * as api from '../api';
 import type { FieldError, InquiryDraft, Lang, OutboxEntry, OutboxInfo, Withdrawal } from '../api';
 import { i18n } from './i18n.svelte';
+import { insights } from './insights.svelte';
 import type { ShortlistItem } from './shortlist.svelte';
 import { INCOTERMS, MESSENGERS, UNITS } from '../api/types';
 
@@ -127,6 +128,7 @@ class InquiryForm {
       this.receipt = result.entry;
       this.receiptItems = products.map((p) => ({ ...p }));
       inquiryHistory.remember(result.entry.client_ref);
+      insights.inquirySent();
       this.clearFields();
     } finally {
       this.sending = false;

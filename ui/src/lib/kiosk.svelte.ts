@@ -6,6 +6,8 @@ import * as api from '../api';
 import type { Lang, PinCheck, ShowSettings } from '../api';
 import { i18n, urlLang } from './i18n.svelte';
 import { inquiryForm, inquiryHistory } from './inquiry.svelte';
+import { insights } from './insights.svelte';
+import { insightsReport } from './insights-report.svelte';
 import { productView } from './product.svelte';
 import { route } from './route.svelte';
 import { search } from './search.svelte';
@@ -162,7 +164,16 @@ class Kiosk {
 
   /** Wipes everything a visitor left (the staff panel and its PIN included) and shows the
    * attract screen in the default language (in a browser, at /{default lang}/attract). */
+  /** From the unlocked staff panel to the demand report, which asks the core with the PIN. */
+  openInsights(): void {
+    insightsReport.access = this.admin.pin;
+    this.admin.close();
+    route.go('insights');
+  }
+
   reset(): void {
+    insights.newVisit();
+    insightsReport.reset();
     this.#stopWarning();
     this.keyboardOpen = false;
     this.admin.close();

@@ -4,6 +4,7 @@ import * as api from '../api';
 import type { Product } from '../api';
 import { catalog } from './catalog.svelte';
 import { errors } from './errors.svelte';
+import { insights } from './insights.svelte';
 
 class ProductView {
   id: string | null = $state(null);
@@ -23,6 +24,7 @@ class ProductView {
       if (seq !== this.#seq) return;
       this.product = product;
       catalog.rememberCategory(product.category);
+      insights.productViewed(product.id);
       errors.clear('product');
     } catch (e) {
       if (seq !== this.#seq) return;

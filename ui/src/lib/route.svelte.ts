@@ -20,7 +20,7 @@ import { inTauri, type Lang } from '../api';
 import { i18n, isLang } from './i18n.svelte';
 import { search } from './search.svelte';
 
-export type ScreenName = 'home' | 'attract' | 'search' | 'hall' | 'exhibitor' | 'shortlist' | 'inquiry' | 'inquiries';
+export type ScreenName = 'home' | 'attract' | 'search' | 'hall' | 'exhibitor' | 'shortlist' | 'inquiry' | 'inquiries' | 'insights';
 export interface Screen {
   name: ScreenName;
   arg: string | null;
@@ -44,7 +44,7 @@ interface Place {
 /** Paths per language in a browser; the hash in the app window. */
 export const pathRoutes: boolean = !inTauri;
 
-const NAMES: readonly ScreenName[] = ['home', 'attract', 'search', 'hall', 'exhibitor', 'shortlist', 'inquiry', 'inquiries'];
+const NAMES: readonly ScreenName[] = ['home', 'attract', 'search', 'hall', 'exhibitor', 'shortlist', 'inquiry', 'inquiries', 'insights'];
 const SEGMENT: Readonly<Record<PageKind, string>> = {
   home: '',
   attract: 'attract',
@@ -54,6 +54,7 @@ const SEGMENT: Readonly<Record<PageKind, string>> = {
   shortlist: 'shortlist',
   inquiry: 'inquiry',
   inquiries: 'inquiries',
+  insights: 'insights',
   product: 'products',
   category: 'categories',
 };

@@ -5,6 +5,7 @@ import * as api from '../api';
 import type { FacetCounts, QueryReading, RelatedBy, SearchHit, SearchRequest } from '../api';
 import { errors } from './errors.svelte';
 import { i18n } from './i18n.svelte';
+import { insights } from './insights.svelte';
 
 export const PAGE_SIZE = 48;
 /** How long a search may take before the results show a spinner. */
@@ -110,6 +111,7 @@ class Search {
       this.facets = response.facets;
       this.shown = request;
       errors.clear('search');
+      insights.searched(request.query, response.total);
       this.onApplied?.(reason);
     } catch (e) {
       if (seq <= this.#applied || controller.signal.aborted) return;

@@ -1,6 +1,7 @@
 // The visitor's shortlist, across exhibitors. Kept in localStorage on a desktop (it survives a
 // restart); on a kiosk it lives in memory only and every reset empties it.
 import type { LocalizedText, Price, SearchHit } from '../api';
+import { insights } from './insights.svelte';
 
 export interface ShortlistItem {
   id: string;
@@ -42,9 +43,13 @@ class Shortlist {
   }
 
   toggle(item: SearchHit | ShortlistItem): void {
-    if (this.has(item.id)) this.items = this.items.filter((i) => i.id !== item.id);
-    else
-      this.items = [
+    if (this.has(item.id)) {
+      this.items = this.items.filter((i) => i.id !== item.id);
+      this.#save();
+      return;
+    }
+    insights.shortlisted(item.id);
+    this.items = [
         ...this.items,
         {
           id: item.id,

@@ -38,8 +38,9 @@ use axum::routing::{get, post};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use showroom_core::api::{Api, FrontEnd, HistoryScope, MAX_REFS};
+use showroom_core::api::{Api, FrontEnd, HistoryScope, MAX_REFS, Operator};
 use showroom_core::inquiry::{InquiryDraft, Retention, SourceKind, SubmitResult};
+use showroom_core::insights::InsightRecord;
 use showroom_core::settings::{Settings, ShowSettings};
 use showroom_core::{ApiError, Error, ErrorCode, Lang, SearchRequest, Showroom, ThumbSize};
 use time::OffsetDateTime;
@@ -242,6 +243,9 @@ fn router(app: App) -> Router {
             get(inquiry).delete(withdraw_inquiry),
         )
         .route("/api/outbox", get(outbox_info))
+        .route("/api/insights/events", post(record_insight))
+        .route("/api/insights", get(insights_report))
+        .route("/api/insights/exhibitors/{id}", get(insights_exhibitor))
         .route("/media/product/{id}/{index}/{size}", get(media))
         .route("/media/{digest}/{size}", get(media_by_digest))
         .route("/healthz", get(healthz))
@@ -448,6 +452,16 @@ fn draft_of(
     body: Result<axum::body::Bytes, BytesRejection>,
     lang: Lang,
 ) -> Result<InquiryDraft, Box<Response>> {
+    json_body(headers, body, lang)
+}
+
+/// A JSON body (`application/json`, at most [`MAX_BODY`]) read as `T`; a localised 400 or
+/// 413 otherwise.
+fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Result<axum::body::Bytes, BytesRejection>,
+    lang: Lang,
+) -> Result<T, Box<Response>> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -549,6 +563,108 @@ struct RefsQuery {
     /// Comma-separated client references.
     refs: Option<String>,
     lang: Option<String>,
+}
+
+/// `POST /api/insights/events`: one thing a visitor did (`InsightRecord`), counted;
+/// 204. Nothing of the request (address, headers) is kept.
+async fn record_insight(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<axum::body::Bytes, BytesRejection>,
+) -> Response {
+    let lang = lang_of(None, &headers);
+    let record: InsightRecord = match json_body(&headers, body, lang) {
+        Ok(record) => record,
+        Err(response) => return *response,
+    };
+    let lang = record.lang;
+    match app.api.record_insight(record, lang).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => Failure(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    /// RFC 3339; default: 7 days before `to`.
+    from: Option<String>,
+    /// RFC 3339; default: now.
+    to: Option<String>,
+    lang: Option<String>,
+}
+
+impl PeriodQuery {
+    fn lang(&self) -> Lang {
+        self.lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_default()
+    }
+
+    fn period(&self) -> Result<(OffsetDateTime, OffsetDateTime), Failure> {
+        let parse = |t: &str| {
+            OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| bad_request(format!("{t:?} is not an RFC 3339 time"), self.lang()))
+        };
+        let to = match &self.to {
+            Some(t) => parse(t)?,
+            None => OffsetDateTime::now_utc(),
+        };
+        let from = match &self.from {
+            Some(t) => parse(t)?,
+            None => to - time::Duration::days(7),
+        };
+        Ok((from, to))
+    }
+}
+
+/// `GET /api/insights?from=&to=`: this replica's demand report, for the operator only.
+async fn insights_report(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Q(q): Q<PeriodQuery>,
+) -> Response {
+    let lang = q.lang();
+    if !operator(&app, &headers) {
+        return refusal(StatusCode::UNAUTHORIZED, Error::Unauthorized, lang);
+    }
+    let (from, to) = match q.period() {
+        Ok(period) => period,
+        Err(failure) => return failure.into_response(),
+    };
+    match app
+        .api
+        .insights_report(Operator::Token, from, to, lang)
+        .await
+    {
+        Ok(report) => axum::Json(report).into_response(),
+        Err(e) => Failure(e).into_response(),
+    }
+}
+
+/// `GET /api/insights/exhibitors/{id}?from=&to=`: one exhibitor's report, operator only.
+async fn insights_exhibitor(
+    State(app): State<App>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+    Q(q): Q<PeriodQuery>,
+) -> Response {
+    let lang = q.lang();
+    if !operator(&app, &headers) {
+        return refusal(StatusCode::UNAUTHORIZED, Error::Unauthorized, lang);
+    }
+    let (from, to) = match q.period() {
+        Ok(period) => period,
+        Err(failure) => return failure.into_response(),
+    };
+    match app
+        .api
+        .insights_exhibitor(Operator::Token, &id, from, to, lang)
+        .await
+    {
+        Ok(report) => axum::Json(report).into_response(),
+        Err(e) => Failure(e).into_response(),
+    }
 }
 
 /// `GET /api/inquiries?refs=a,b`: those inquiries (unknown ones left out), newest first,

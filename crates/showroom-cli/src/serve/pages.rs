@@ -126,7 +126,9 @@ pub fn parse(path: &str) -> Option<(Lang, Page)> {
         ("exhibitors", false) if !id.contains('/') => Page::Exhibitor(id),
         ("categories", false) => Page::Category(id),
         ("search", true) => Page::Search(String::new()),
-        ("hall" | "shortlist" | "inquiry" | "inquiries" | "attract", _) => Page::Screen,
+        ("hall" | "shortlist" | "inquiry" | "inquiries" | "insights" | "attract", _) => {
+            Page::Screen
+        }
         _ => return None,
     };
     Some((lang, page))

@@ -23,8 +23,8 @@ use crate::search::analysis::fold;
 
 pub use batch::{BATCH_PATH, BatchReport, InsightBatch, InsightHour};
 pub use report::{
-    CountryCount, ExhibitorCount, ExhibitorReport, Funnel, InsightsReport, LangCount, MissingGoods,
-    ProductCount, QueryCount,
+    CountryInquiries, ExhibitorCount, ExhibitorReport, Funnel, InsightsReport, LangCount,
+    MissingGoods, ProductCount, QueryCount,
 };
 
 /// The longest query kept, in characters (after folding).

@@ -74,7 +74,7 @@ pub struct ProductCount {
     pub started: u32,
     pub inquiries: u32,
     /// Inquiries by buyer country (the exhibitor report only; empty elsewhere).
-    pub countries: Vec<CountryCount>,
+    pub countries: Vec<CountryInquiries>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -89,7 +89,7 @@ pub struct ExhibitorCount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-pub struct CountryCount {
+pub struct CountryInquiries {
     /// ISO 3166-1 alpha-2; empty when the buyer did not say.
     pub country: String,
     pub inquiries: u32,
@@ -111,7 +111,7 @@ pub struct InsightsReport {
     pub products: Vec<ProductCount>,
     pub exhibitors: Vec<ExhibitorCount>,
     /// Inquiries by buyer country.
-    pub countries: Vec<CountryCount>,
+    pub countries: Vec<CountryInquiries>,
     /// Sessions by hour of the day (0–23) in this device's time zone.
     pub by_hour: Vec<u32>,
 }
@@ -123,7 +123,7 @@ pub struct ExhibitorReport {
     pub to: String,
     pub exhibitor: ExhibitorCount,
     pub products: Vec<ProductCount>,
-    pub countries: Vec<CountryCount>,
+    pub countries: Vec<CountryInquiries>,
 }
 
 /// The summed counts of a period, by (metric, lang, key, country).
@@ -357,9 +357,9 @@ impl Showroom {
                 .unwrap_or(0);
             by_hour[local.clamp(0, 23) as usize] += n;
         }
-        let mut countries: Vec<CountryCount> = countries
+        let mut countries: Vec<CountryInquiries> = countries
             .into_iter()
-            .map(|(country, inquiries)| CountryCount { country, inquiries })
+            .map(|(country, inquiries)| CountryInquiries { country, inquiries })
             .collect();
         countries.sort_by(|a, b| {
             b.inquiries
@@ -515,7 +515,7 @@ impl Showroom {
                     p.inquiries += count;
                     match p.countries.iter_mut().find(|c| c.country == country) {
                         Some(c) => c.inquiries += count,
-                        None => p.countries.push(CountryCount {
+                        None => p.countries.push(CountryInquiries {
                             country: country.clone(),
                             inquiries: count,
                         }),
@@ -559,9 +559,9 @@ impl Showroom {
             summary.shortlisted += p.shortlisted;
             summary.inquiries += p.inquiries;
         }
-        let mut countries: Vec<CountryCount> = countries
+        let mut countries: Vec<CountryInquiries> = countries
             .into_iter()
-            .map(|(country, inquiries)| CountryCount { country, inquiries })
+            .map(|(country, inquiries)| CountryInquiries { country, inquiries })
             .collect();
         countries.sort_by(|a, b| {
             b.inquiries
