@@ -50,6 +50,11 @@ pub struct BenchArgs {
     /// catalog's folder to stdout, then stop: what the HTTP load benchmark replays.
     #[arg(long)]
     keystrokes_out: Option<PathBuf>,
+    /// Also time searches through the one door (`Api`, the catalog imported into a data
+    /// directory) with demand counting off and on, alternately, two rounds each; with it on,
+    /// every keystroke is also counted as a settled search (more than a visitor sends).
+    #[arg(long)]
+    counting: bool,
 }
 
 const ENGINES: [&str; 3] = ["showroom", "fts5-trigram", "fts5-unicode61"];
@@ -228,6 +233,10 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
         drop(index);
     }
 
+    if args.counting {
+        engines.extend(counting(&scratch.path().join("api"), &generated, &limits, &keys).await?);
+    }
+
     // SQLite FTS5, same products, same keystrokes.
     for tokenizer in [Fts5Tokenizer::Trigram, Fts5Tokenizer::Unicode61] {
         if !wanted(tokenizer.name()) {
@@ -307,6 +316,105 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Searches through `Api` with insights counting off and on, off/on/off/on, on one store.
+async fn counting(
+    dir: &Path,
+    bundle: &Path,
+    limits: &Limits,
+    keys: &[Keystroke],
+) -> anyhow::Result<Vec<EngineResult>> {
+    use showroom_core::api::{Api, FrontEnd};
+    use showroom_core::inquiry::{InsightSettings, Source, TradeSettings};
+    use showroom_core::insights::{InsightEvent, InsightRecord};
+    use showroom_core::{Config, Showroom};
+
+    let mut config = Config::new(dir);
+    config.limits = limits.clone();
+    let showroom = Showroom::open(config).await?;
+    let started = Instant::now();
+    showroom.import_bundle(bundle, false).await?;
+    let build_s = started.elapsed().as_secs_f64();
+    let door = |count: bool| {
+        let trade = TradeSettings {
+            source: Source::default(),
+            platform: None,
+            sync_interval: None,
+            status_interval: None,
+            insights: InsightSettings { count, send: false },
+        };
+        Api::new(
+            showroom.clone(),
+            FrontEnd::Browser,
+            Default::default(),
+            trade,
+        )
+    };
+    let (off, on) = (door(false), door(true));
+    let mut rows = Vec::new();
+    for (round, name, api) in [
+        (1, "api, counting off", &off),
+        (1, "api, counting on", &on),
+        (2, "api, counting off", &off),
+        (2, "api, counting on", &on),
+    ] {
+        let mut n = 0u64;
+        let timing = bench::replay(keys, |key| {
+            n += 1;
+            let api = api.clone();
+            let session = format!("bench-{round}-{:08}", n / 8);
+            async move {
+                let request = SearchRequest {
+                    query: key.text.clone(),
+                    lang: key.lang,
+                    limit: Some(20),
+                    ..SearchRequest::default()
+                };
+                let found = api
+                    .search(request)
+                    .await
+                    .map_err(|e| showroom_core::Error::Internal(e.message))?;
+                // The count is the UI's separate call: it runs beside the next searches.
+                let record = InsightRecord {
+                    session,
+                    lang: key.lang,
+                    event: InsightEvent::Search {
+                        query: key.text,
+                        results: found.total as u32,
+                    },
+                };
+                tokio::spawn(async move { api.record_insight(record, key.lang).await });
+                Ok(())
+            }
+        })
+        .await?;
+        rows.push(EngineResult {
+            name,
+            p50_ms: timing.p50_ms,
+            p99_ms: timing.p99_ms,
+            mean_ms: timing.mean_ms,
+            max_ms: timing.max_ms,
+            build_s,
+            index_bytes: 0,
+            rss_bytes: bench::resident_bytes(),
+            ndcg10: None,
+            slowest: timing.slowest,
+        });
+    }
+    let counted = showroom
+        .insights_report(
+            time::OffsetDateTime::now_utc() - time::Duration::hours(2),
+            time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        )
+        .await?;
+    eprintln!(
+        "counted while timing: {} searches ({} found nothing)",
+        counted.funnel.searches + counted.funnel.zero_result_searches,
+        counted.funnel.zero_result_searches
+    );
+    showroom.close().await;
+    Ok(rows)
 }
 
 pub async fn eval(out: &Output, args: &EvalArgs) -> anyhow::Result<ExitCode> {
