@@ -1099,3 +1099,82 @@ async fn thumbnails_by_digest_are_kept_for_good_and_a_wrong_digest_is_404() {
         );
     }
 }
+
+/// POSTs one insight record; the status and the body as text.
+async fn record(base: &str, body: &Value) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}api/insights/events"))
+        .header("Content-Type", "application/json")
+        .header("Accept-Language", "ru")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demand_is_counted_for_the_operator_and_bad_events_count_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &dir.path().join("data"), None);
+    let base = &server.url;
+    for (i, query) in ["Мёд", "мед", "+7 701 765 43 21"].into_iter().enumerate() {
+        let session = format!("visit-{i}-0123456789");
+        let event = json!({"session": session, "lang": "ru",
+                           "event": {"kind": "search", "query": query, "results": 3}});
+        assert_eq!(record(base, &event).await.0, 204);
+    }
+    for bad in [
+        json!({"session": "short", "lang": "ru", "event": {"kind": "session"}}),
+        json!({"session": "visit-x-0123456789", "lang": "ru",
+               "event": {"kind": "product_view", "product_id": "no-such-thing"}}),
+        json!({"session": "visit-x-0123456789", "lang": "ru", "event": {"kind": "nonsense"}}),
+    ] {
+        let (status, body) = record(base, &bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("bad-request"), "{body}");
+    }
+    // The report is the operator's only.
+    let (status, refused) = get(&format!("{base}api/insights?lang=ru")).await;
+    assert_eq!(status, 401, "{refused}");
+    let (status, report) = get_as_operator(&format!("{base}api/insights")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["funnel"]["sessions"], 3, "{report}");
+    let searches = report["searches"].as_array().unwrap();
+    let honey = searches.iter().find(|q| q["query"] == "мед").unwrap();
+    assert_eq!(
+        (honey["count"].as_u64(), honey["sessions"].as_u64()),
+        (Some(2), Some(2))
+    );
+    // The phone number was counted, its text not kept.
+    assert!(
+        searches.iter().any(|q| q["query"] == "" && q["count"] == 1),
+        "{report}"
+    );
+    assert!(!report.to_string().contains("765"), "{report}");
+    let (status, _) = get_as_operator(&format!("{base}api/insights?from=yesterday")).await;
+    assert_eq!(status, 400);
+    let (status, page) =
+        get_as_operator(&format!("{base}api/insights/exhibitors/ru-altai-honey")).await;
+    assert_eq!(status, 200, "{page}");
+    let (status, _) = get_as_operator(&format!("{base}api/insights/exhibitors/nobody")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_counting_off_nothing_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_with(
+        dir.path(),
+        &dir.path().join("data"),
+        None,
+        "[insights]\ncount = false\n",
+    );
+    let base = &server.url;
+    let event =
+        json!({"session": "visit-0-0123456789", "lang": "en", "event": {"kind": "session"}});
+    assert_eq!(record(base, &event).await.0, 204);
+    let (status, report) = get_as_operator(&format!("{base}api/insights")).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["funnel"]["sessions"], 0, "{report}");
+}

@@ -254,6 +254,36 @@ mod tests {
     }
 
     #[test]
+    fn insights_are_counted_and_sent_unless_turned_off() {
+        let on = resolve("", &|_| None).unwrap().insights;
+        assert_eq!(
+            on,
+            InsightSettings {
+                count: true,
+                send: true
+            }
+        );
+        let local = resolve("[insights]\nsend = false\n", &|_| None).unwrap();
+        assert_eq!(
+            local.insights,
+            InsightSettings {
+                count: true,
+                send: false
+            }
+        );
+        // Nothing is sent of what is not counted.
+        let off = resolve("[insights]\ncount = false\n", &|_| None).unwrap();
+        assert_eq!(
+            off.insights,
+            InsightSettings {
+                count: false,
+                send: false
+            }
+        );
+        assert!(resolve("[insights]\ncuont = false\n", &|_| None).is_err());
+    }
+
+    #[test]
     fn no_token_no_platform_and_typos_are_refused() {
         let s = resolve("[platform]\nurl = \"http://x/\"\n", &|_| None).unwrap();
         assert!(s.platform.is_none());
