@@ -141,3 +141,41 @@ test('kiosk: the idle reset closes the unlocked staff panel and forgets the PIN'
     rmSync(pinFile, { force: true });
   }
 });
+
+async function type(testid, text) {
+  const [found] = await wd('POST', s('/elements'), { using: 'css selector', value: `[data-testid="${testid}"]` });
+  assert.ok(found, `${testid} is on screen`);
+  await wd('POST', s(`/element/${found[ELEMENT]}/value`), { text });
+}
+
+test('kiosk: a visitor searches for goods nobody has; the staff panel opens the demand report with the PIN', async () => {
+  assert.ok(DATA, 'SHOWROOM_DATA_DIR names the app data directory');
+  const pinFile = join(DATA, 'kiosk-pin.toml');
+  writeFileSync(pinFile, `hash = "${PIN_HASH}"\nfailures = 0\nlockouts = 0\nlocked_until = 0\n`);
+  try {
+    await js('window.location.replace(window.location.pathname + "#/attract"); return true;');
+    await eventually('the attract screen', () => js('return !!document.querySelector("[data-testid=attract-ru]")'));
+    await click('attract-ru');
+    await eventually('the home screen', () => js('return !!document.querySelector("[data-testid=home]")'));
+    await click('search');
+    await type('search', 'водка');
+    await eventually('no results for водка', () => js('return !!document.querySelector("[data-testid=empty-results]")'));
+    // The visitor stays with it: one settled search.
+    await new Promise((r) => setTimeout(r, 2200));
+    await click('admin-open');
+    await eventually('the PIN pad', () => js('return !!document.querySelector("[data-testid=admin-key-2]")'));
+    for (const digit of PIN) await click(`admin-key-${digit}`);
+    await click('admin-unlock');
+    await eventually('the unlocked staff panel', () => js('return !!document.querySelector("[data-testid=admin-insights]")'));
+    await click('admin-insights');
+    await eventually('the report', () => js('return !!document.querySelector("[data-testid=insights-funnel]")'));
+    const missing = await js('return document.querySelector("[data-testid=insights-missing]").textContent');
+    assert.ok(missing.includes('водка'), `the missing goods name водка: ${missing}`);
+    const visits = await js('return Number(document.querySelector("[data-testid=insights-stage-sessions]").textContent.trim().split(" ")[0])');
+    assert.ok(visits >= 1, `visits counted: ${visits}`);
+    assert.equal(await js('return document.querySelector("[data-testid=admin-dialog]") === null'), true, 'the PIN pad is closed');
+    await screenshot('insights');
+  } finally {
+    rmSync(pinFile, { force: true });
+  }
+});

@@ -26,9 +26,11 @@ if (typed?.focused) {
   input?.setSelectionRange(typed.start, typed.end);
 }
 startHeartbeat();
+// The search on screen when the page is left is the one the visitor settled on.
+window.addEventListener('pagehide', () => insights.flush());
 // A visit counts from its first touch or key (demand insights); an operator reading the demand
 // report is not a visitor.
-for (const kind of ['pointerdown', 'keydown'] as const) {
+for (const kind of ['pointerdown', 'keydown', 'wheel'] as const) {
   window.addEventListener(kind, () => route.screen.name !== 'insights' && insights.touched(), { capture: true, passive: true });
 }
 

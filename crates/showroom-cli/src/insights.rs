@@ -292,12 +292,18 @@ fn exhibitor_text(out: &Output, r: &ExhibitorReport) {
     }
 }
 
-/// One CSV field, quoted when it must be (RFC 4180).
+/// One CSV field, quoted when it must be (RFC 4180). A visitor's text that a spreadsheet
+/// would read as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a `'` before it.
 fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -393,6 +399,8 @@ mod tests {
         assert_eq!(field("мед"), "мед");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(field("-1,2"), "\"'-1,2\"");
     }
 
     #[test]

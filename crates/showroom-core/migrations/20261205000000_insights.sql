@@ -20,7 +20,9 @@ CREATE TABLE insight_counts (
     count INTEGER NOT NULL DEFAULT 0,
     -- Distinct sessions behind the count (searches and sessions).
     sessions INTEGER NOT NULL DEFAULT 0,
-    -- How many goods the query found the last time it was counted.
+    -- Of `count`, the searches that found nothing.
+    zero INTEGER NOT NULL DEFAULT 0,
+    -- The most goods the query found in the hour.
     results INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (hour, front, metric, lang, key, country)
 ) WITHOUT ROWID;

@@ -181,11 +181,12 @@ impl Api {
         lang: Lang,
     ) -> Result<SubmitResult, ApiError> {
         let products: Vec<String> = draft.items.iter().map(|i| i.product_id.clone()).collect();
-        let country = draft
-            .buyer
-            .country
-            .clone()
-            .or_else(|| draft.destination.as_ref().map(|d| d.country.clone()))
+        let given = |c: Option<&String>| {
+            c.map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+        };
+        let country = given(draft.buyer.country.as_ref())
+            .or_else(|| given(draft.destination.as_ref().map(|d| &d.country)))
             .unwrap_or_default();
         let result = self
             .inner

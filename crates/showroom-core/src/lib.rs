@@ -116,6 +116,8 @@ struct Inner {
     last_refresh: AtomicU64,
     /// When (Unix seconds) the catalog was last pulled from the platform; 0: never.
     last_sync: AtomicI64,
+    /// The last hour whose visits' session ids were deleted (insights).
+    insights_forgotten: AtomicI64,
     /// The home screen and the hall map of the current catalog, made once per catalog
     /// (keyed by [`Showroom::catalog_stamp`]) rather than from the whole catalog per call.
     shown: std::sync::Mutex<Option<showcase::Shown>>,
@@ -183,6 +185,7 @@ impl Showroom {
                 started: Instant::now(),
                 last_refresh: AtomicU64::new(0),
                 last_sync: AtomicI64::new(0),
+                insights_forgotten: AtomicI64::new(i64::MIN),
                 shown: std::sync::Mutex::new(None),
             }),
         };
@@ -203,6 +206,10 @@ impl Showroom {
 
     fn index_root(&self) -> PathBuf {
         self.inner.config.data_dir.join("index")
+    }
+
+    pub(crate) fn insights_forgotten(&self) -> &AtomicI64 {
+        &self.inner.insights_forgotten
     }
 
     pub(crate) fn store(&self) -> &Store {

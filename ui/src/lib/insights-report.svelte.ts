@@ -14,6 +14,8 @@ class InsightsReportState {
   period: Period = $state('week');
   report: InsightsReport | null = $state.raw(null);
   exhibitor: ExhibitorReport | null = $state.raw(null);
+  /** The exhibitor whose page is shown (kept across a change of period or language). */
+  exhibitorId: string | null = $state(null);
   loading = $state(false);
   /** `unauthorized` when the access was refused, another error code otherwise. */
   failed: string | null = $state(null);
@@ -28,7 +30,10 @@ class InsightsReportState {
     return { from: start.toISOString(), to: end.toISOString() };
   }
 
-  async load(exhibitorId: string | null = null): Promise<void> {
+  /** The whole report, or one exhibitor's page (`undefined`: the one shown now). */
+  async load(exhibitorId: string | null | undefined = undefined): Promise<void> {
+    if (exhibitorId !== undefined) this.exhibitorId = exhibitorId;
+    exhibitorId = this.exhibitorId;
     const seq = ++this.#seq;
     const { from, to } = this.bounds();
     this.loading = true;
@@ -64,8 +69,16 @@ class InsightsReportState {
     this.access = null;
     this.report = null;
     this.exhibitor = null;
+    this.exhibitorId = null;
     this.failed = null;
     this.loading = false;
+  }
+
+  /** Back from an exhibitor's page to the whole report. */
+  whole(): void {
+    this.exhibitorId = null;
+    this.exhibitor = null;
+    void this.load();
   }
 }
 

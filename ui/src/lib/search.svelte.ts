@@ -49,12 +49,17 @@ class Search {
   #inFlight: AbortController | null = null;
   #slowTimer: ReturnType<typeof setTimeout> | undefined;
 
+  constructor() {
+    insights.current = () => this.query;
+  }
+
   get hasFilters(): boolean {
     return this.country !== null || this.category !== null;
   }
 
   setQuery(query: string): void {
     this.query = query;
+    insights.typing();
     void this.run('query');
   }
 
@@ -111,7 +116,8 @@ class Search {
       this.facets = response.facets;
       this.shown = request;
       errors.clear('search');
-      insights.searched(request.query, response.total);
+      // Demand counts the catalog's answer to the words, not a filter's.
+      if (request.country === null && request.category === null) insights.searched(request.query, response.total);
       this.onApplied?.(reason);
     } catch (e) {
       if (seq <= this.#applied || controller.signal.aborted) return;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection};
 use time::OffsetDateTime;
 use ts_rs::TS;
 
@@ -26,6 +26,13 @@ const SENT_KEPT: time::Duration = time::Duration::days(7);
 const COUNTS_KEPT: time::Duration = time::Duration::days(400);
 /// The most hours one batch holds (a device back after a long time offline sends several).
 const MAX_HOURS_PER_BATCH: usize = 24;
+/// A batch body stays under this (the platform takes 4 MiB); a bigger one is split by hours.
+const MAX_BATCH_BYTES: usize = 3 * 1024 * 1024;
+/// The most query texts an hour names per language; the rest are summed as `null`.
+const MAX_NAMED: usize = 200;
+/// An hour is batched this long after it ended, so that counts taken at its last moment
+/// have been committed.
+const GRACE: time::Duration = time::Duration::minutes(2);
 
 /// One batch, as sent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -183,29 +190,35 @@ fn hour_text(hour: i64) -> String {
 }
 
 /// The counts of `hours` (summed over the device's front ends), as the batch says them.
-pub(crate) async fn hours_of(pool: &SqlitePool, hours: &[i64]) -> Result<Vec<InsightHour>> {
+pub(crate) async fn hours_of(
+    conn: &mut SqliteConnection,
+    hours: &[i64],
+) -> Result<Vec<InsightHour>> {
     let mut out = Vec::with_capacity(hours.len());
     for &hour in hours {
         let rows = sqlx::query(
-            "SELECT metric, lang, key, country, sum(count) AS count, sum(sessions) AS sessions, \
-             max(results) AS results FROM insight_counts WHERE hour = ? \
+            "SELECT metric, lang, key, country, sum(count) AS count, sum(zero) AS zero, \
+             sum(sessions) AS sessions, max(results) AS results FROM insight_counts WHERE hour = ? \
              GROUP BY metric, lang, key, country ORDER BY metric, lang, count DESC, key",
         )
         .bind(hour)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut h = InsightHour {
             hour: hour_text(hour),
             ..InsightHour::default()
         };
-        // Queries below the threshold, summed per language: (found some, found none).
+        // Queries below the threshold (or past the most texts a batch names), summed per
+        // language: (searches that found some, that found none).
         let mut rare: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        let mut named: BTreeMap<String, usize> = BTreeMap::new();
         for row in rows {
             let metric: String = row.get("metric");
             let lang: String = row.get("lang");
             let key: String = row.get("key");
             let country: String = row.get("country");
             let count = row.get::<i64, _>("count") as u32;
+            let zero = row.get::<i64, _>("zero") as u32;
             let sessions = row.get::<i64, _>("sessions") as u32;
             let results = row.get::<i64, _>("results") as u32;
             let item = |lang: Option<String>| ItemCount {
@@ -216,25 +229,30 @@ pub(crate) async fn hours_of(pool: &SqlitePool, hours: &[i64]) -> Result<Vec<Ins
             match metric.as_str() {
                 "session" => *h.sessions.entry(lang).or_default() += count,
                 "reached" => *h.funnel.entry(key).or_default() += count,
-                "search" if key.is_empty() || sessions < MIN_SESSIONS_TO_SEND => {
-                    let r = rare.entry(lang).or_default();
-                    if results == 0 {
-                        r.1 += count;
-                    } else {
-                        r.0 += count;
-                    }
-                }
                 "search" => {
-                    let s = SearchCount {
-                        lang,
-                        query: Some(key),
-                        count,
-                        results,
-                    };
-                    if results == 0 {
-                        h.zero_result_searches.push(s);
-                    } else {
-                        h.searches.push(s);
+                    let shown = named.entry(lang.clone()).or_default();
+                    if key.is_empty() || sessions < MIN_SESSIONS_TO_SEND || *shown >= MAX_NAMED {
+                        let r = rare.entry(lang).or_default();
+                        r.0 += count - zero;
+                        r.1 += zero;
+                        continue;
+                    }
+                    *shown += 1;
+                    if count > zero {
+                        h.searches.push(SearchCount {
+                            lang: lang.clone(),
+                            query: Some(key.clone()),
+                            count: count - zero,
+                            results,
+                        });
+                    }
+                    if zero > 0 {
+                        h.zero_result_searches.push(SearchCount {
+                            lang,
+                            query: Some(key),
+                            count: zero,
+                            results: 0,
+                        });
                     }
                 }
                 "view" => h.views.push(item(Some(lang))),
@@ -281,15 +299,17 @@ pub(crate) async fn hours_of(pool: &SqlitePool, hours: &[i64]) -> Result<Vec<Ins
 }
 
 impl Showroom {
-    /// Puts every finished hour not yet sent into batches (at most a day's hours each),
-    /// stored before any try. Returns how many batches were made.
+    /// Puts every finished hour not yet sent into batches (at most a day's hours each, and
+    /// at most [`MAX_BATCH_BYTES`]), stored before any try. Each hour is claimed for a
+    /// batch in the transaction that stores it, so two processes never send it twice.
+    /// Returns how many batches were made.
     pub async fn make_insight_batches(&self, source: &Source, now: OffsetDateTime) -> Result<u32> {
         let pool = self.store().pool();
         let hours: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT hour FROM insight_counts WHERE hour < ? \
              AND hour NOT IN (SELECT hour FROM insight_batched) ORDER BY hour",
         )
-        .bind(hour_of(now))
+        .bind(hour_of(now - GRACE))
         .fetch_all(pool)
         .await?;
         if hours.is_empty() {
@@ -298,28 +318,49 @@ impl Showroom {
         self.store().check_writable()?;
         let catalog_version = self.store().catalog().await?.map(|c| c.manifest.version);
         let mut made = 0;
-        for chunk in hours.chunks(MAX_HOURS_PER_BATCH) {
+        let mut todo: Vec<Vec<i64>> = hours
+            .chunks(MAX_HOURS_PER_BATCH)
+            .rev()
+            .map(<[i64]>::to_vec)
+            .collect();
+        while let Some(chunk) = todo.pop() {
+            let mut tx = pool.begin().await?;
+            let mut mine = Vec::with_capacity(chunk.len());
+            for &hour in &chunk {
+                let claimed =
+                    sqlx::query("INSERT OR IGNORE INTO insight_batched (hour) VALUES (?)")
+                        .bind(hour)
+                        .execute(&mut *tx)
+                        .await?;
+                if claimed.rows_affected() == 1 {
+                    mine.push(hour);
+                }
+            }
+            if mine.is_empty() {
+                continue;
+            }
             let batch = InsightBatch {
                 batch_id: uuid::Uuid::new_v4().to_string(),
                 source: source.clone(),
                 catalog_version: catalog_version.clone(),
-                hours: hours_of(pool, chunk).await?,
+                hours: hours_of(&mut tx, &mine).await?,
             };
             let body = serde_json::to_string(&batch)?;
-            let mut tx = pool.begin().await?;
-            for hour in chunk {
-                sqlx::query("INSERT INTO insight_batched (hour) VALUES (?)")
-                    .bind(hour)
-                    .execute(&mut *tx)
-                    .await?;
+            if body.len() > MAX_BATCH_BYTES && mine.len() > 1 {
+                // Too big for one request: the same hours in two halves.
+                tx.rollback().await?;
+                let (first, second) = mine.split_at(mine.len() / 2);
+                todo.push(second.to_vec());
+                todo.push(first.to_vec());
+                continue;
             }
             sqlx::query(
                 "INSERT INTO insight_batches (batch_id, first_hour, last_hour, created_at, body, \
                  state, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
             )
             .bind(&batch.batch_id)
-            .bind(chunk[0])
-            .bind(chunk[chunk.len() - 1])
+            .bind(mine[0])
+            .bind(mine[mine.len() - 1])
             .bind(unix_ms(now))
             .bind(&body)
             .bind(unix_ms(now))
@@ -351,7 +392,10 @@ impl Showroom {
         .fetch_all(pool)
         .await?;
         let lease = platform.config().timeout + Duration::from_secs(1);
+        let started = std::time::Instant::now();
         for id in due {
+            // Each try's own time: earlier tries of this pass may have waited a timeout.
+            let now = now + started.elapsed();
             // Claimed first: another process sending at the same time skips it.
             let claimed = sqlx::query(
                 "UPDATE insight_batches SET state = 'sending', attempts = attempts + 1, \
@@ -454,8 +498,10 @@ impl Showroom {
             .collect())
     }
 
-    /// Deletes sent batches after a week and counts after 400 days.
+    /// Deletes the session ids of finished hours, sent batches after a week and counts after
+    /// 400 days.
     pub async fn purge_insights(&self, now: OffsetDateTime) -> Result<()> {
+        self.forget_sessions_before(hour_of(now)).await?;
         let pool = self.store().pool();
         sqlx::query("DELETE FROM insight_batches WHERE state = 'sent' AND sent_at < ?")
             .bind(unix_ms(now - SENT_KEPT))

@@ -9,7 +9,7 @@
 mod batch;
 mod report;
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
@@ -31,6 +31,9 @@ pub use report::{
 pub const MAX_QUERY_CHARS: usize = 100;
 /// A query text leaves the device only when at least this many sessions typed it in the hour.
 pub const MIN_SESSIONS_TO_SEND: u32 = 3;
+/// Distinct query texts kept per hour, front end and language; further ones are counted
+/// without their text.
+pub const MAX_QUERIES_PER_HOUR: i64 = 500;
 
 /// Who the counts come from: the front end of the door that recorded them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -146,9 +149,6 @@ fn valid_session(session: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The last hour whose session ids were deleted, so the deletion runs once an hour.
-static FORGOTTEN: AtomicI64 = AtomicI64::new(i64::MIN);
-
 /// One count to add: `metric` under (lang, key, country) in `hour` for `front`.
 struct Bump<'a> {
     hour: i64,
@@ -160,11 +160,14 @@ struct Bump<'a> {
 }
 
 async fn bump(tx: &mut Transaction<'_, Sqlite>, b: &Bump<'_>, results: Option<u32>) -> Result<()> {
+    // A search that found nothing adds to `zero`; `results` keeps the most found.
+    let found = results.map(i64::from);
+    let zero = i64::from(results == Some(0));
     sqlx::query(
-        "INSERT INTO insight_counts (hour, front, metric, lang, key, country, count, results) \
-         VALUES (?, ?, ?, ?, ?, ?, 1, coalesce(?, 0)) \
+        "INSERT INTO insight_counts (hour, front, metric, lang, key, country, count, zero, results) \
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, coalesce(?, 0)) \
          ON CONFLICT (hour, front, metric, lang, key, country) DO UPDATE SET \
-         count = count + 1, results = coalesce(?, results)",
+         count = count + 1, zero = zero + excluded.zero, results = max(results, excluded.results)",
     )
     .bind(b.hour)
     .bind(b.front.as_str())
@@ -172,11 +175,40 @@ async fn bump(tx: &mut Transaction<'_, Sqlite>, b: &Bump<'_>, results: Option<u3
     .bind(b.lang)
     .bind(b.key)
     .bind(b.country)
-    .bind(results.map(i64::from))
-    .bind(results.map(i64::from))
+    .bind(zero)
+    .bind(found)
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Whether `query` may be counted under its own text in this hour: it already is, or the
+/// language has fewer than [`MAX_QUERIES_PER_HOUR`] texts (a flood of made-up queries ends
+/// up under the empty text, not in ever more rows).
+async fn keeps_text(tx: &mut Transaction<'_, Sqlite>, b: &Bump<'_>) -> Result<bool> {
+    let known: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM insight_counts WHERE hour = ? AND front = ? AND metric = 'search' \
+         AND lang = ? AND key <> ''",
+    )
+    .bind(b.hour)
+    .bind(b.front.as_str())
+    .bind(b.lang)
+    .fetch_one(&mut **tx)
+    .await?;
+    if known < MAX_QUERIES_PER_HOUR {
+        return Ok(true);
+    }
+    let this: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM insight_counts WHERE hour = ? AND front = ? AND metric = 'search' \
+         AND lang = ? AND key = ? AND country = ''",
+    )
+    .bind(b.hour)
+    .bind(b.front.as_str())
+    .bind(b.lang)
+    .bind(b.key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(this.is_some())
 }
 
 /// Marks `session` as counted for (metric, lang, key) this hour; true the first time.
@@ -290,11 +322,14 @@ impl Showroom {
         };
         once_per_session(&mut tx, &visit, session).await?;
         if let Some(metric) = metric {
-            let b = Bump {
+            let mut b = Bump {
                 metric,
                 key: &key,
                 ..visit
             };
+            if metric == "search" && !b.key.is_empty() && !keeps_text(&mut tx, &b).await? {
+                b.key = "";
+            }
             bump(&mut tx, &b, results).await?;
             if metric == "search" {
                 once_per_session(&mut tx, &b, session).await?;
@@ -352,11 +387,18 @@ impl Showroom {
         Ok(())
     }
 
-    /// Deletes the session ids of hours before `hour` (once per hour per process).
+    /// Deletes the session ids of hours before `hour` (at most once an hour from here; the
+    /// background's purge also runs it, so an idle device forgets them too).
     async fn forget_sessions(&self, hour: i64) -> Result<()> {
-        if FORGOTTEN.swap(hour, Ordering::Relaxed) == hour {
+        if self.insights_forgotten().load(Ordering::Relaxed) == hour {
             return Ok(());
         }
+        self.forget_sessions_before(hour).await?;
+        self.insights_forgotten().store(hour, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub(crate) async fn forget_sessions_before(&self, hour: i64) -> Result<()> {
         sqlx::query("DELETE FROM insight_seen WHERE hour < ?")
             .bind(hour)
             .execute(self.store().pool())

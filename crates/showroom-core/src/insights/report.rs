@@ -128,14 +128,15 @@ pub struct ExhibitorReport {
 
 /// The summed counts of a period, by (metric, lang, key, country).
 struct Totals {
-    rows: Vec<(String, String, String, String, u32, u32, u32)>,
+    /// metric, lang, key, country, count, zero, sessions, results
+    rows: Vec<(String, String, String, String, u32, u32, u32, u32)>,
 }
 
 async fn totals(showroom: &Showroom, from: i64, to: i64) -> Result<Totals> {
     let rows = sqlx::query(
-        "SELECT metric, lang, key, country, sum(count) AS count, sum(sessions) AS sessions, \
-         max(results) AS results FROM insight_counts WHERE hour >= ? AND hour < ? \
-         GROUP BY metric, lang, key, country",
+        "SELECT metric, lang, key, country, sum(count) AS count, sum(zero) AS zero, \
+         sum(sessions) AS sessions, max(results) AS results FROM insight_counts \
+         WHERE hour >= ? AND hour < ? GROUP BY metric, lang, key, country",
     )
     .bind(from)
     .bind(to)
@@ -151,6 +152,7 @@ async fn totals(showroom: &Showroom, from: i64, to: i64) -> Result<Totals> {
                     r.get("key"),
                     r.get("country"),
                     r.get::<i64, _>("count") as u32,
+                    r.get::<i64, _>("zero") as u32,
                     r.get::<i64, _>("sessions") as u32,
                     r.get::<i64, _>("results") as u32,
                 )
@@ -272,7 +274,7 @@ impl Showroom {
         let mut products: HashMap<String, [u32; 4]> = HashMap::new();
         let mut exhibitor_pages: HashMap<String, u32> = HashMap::new();
         let mut countries: BTreeMap<String, u32> = BTreeMap::new();
-        for (metric, lang, key, country, count, n_sessions, results) in totals.rows {
+        for (metric, lang, key, country, count, zero_count, n_sessions, results) in totals.rows {
             let mut product = |i: usize| products.entry(key.clone()).or_default()[i] += count;
             match metric.as_str() {
                 "session" => {
@@ -288,19 +290,20 @@ impl Showroom {
                     _ => {}
                 },
                 "search" => {
-                    let q = QueryCount {
-                        lang,
-                        query: key,
+                    let q = |count, results| QueryCount {
+                        lang: lang.clone(),
+                        query: key.clone(),
                         count,
                         sessions: n_sessions,
                         results,
                     };
-                    if results == 0 {
-                        funnel.zero_result_searches += count;
-                        zero.push(q);
-                    } else {
-                        funnel.searches += count;
-                        searches.push(q);
+                    if count > zero_count {
+                        funnel.searches += count - zero_count;
+                        searches.push(q(count - zero_count, results));
+                    }
+                    if zero_count > 0 {
+                        funnel.zero_result_searches += zero_count;
+                        zero.push(q(zero_count, 0));
                     }
                 }
                 "view" => {

@@ -8,6 +8,7 @@ mod bindings;
 mod catalog;
 mod failures;
 mod inquiry;
+mod insights;
 mod locales;
 mod properties;
 mod relevance;
