@@ -126,10 +126,21 @@ pub struct ExhibitorReport {
     pub countries: Vec<CountryInquiries>,
 }
 
+/// One line of a period's summed counts.
+struct Total {
+    metric: String,
+    lang: String,
+    key: String,
+    country: String,
+    count: u32,
+    zero: u32,
+    sessions: u32,
+    results: u32,
+}
+
 /// The summed counts of a period, by (metric, lang, key, country).
 struct Totals {
-    /// metric, lang, key, country, count, zero, sessions, results
-    rows: Vec<(String, String, String, String, u32, u32, u32, u32)>,
+    rows: Vec<Total>,
 }
 
 async fn totals(showroom: &Showroom, from: i64, to: i64) -> Result<Totals> {
@@ -145,17 +156,15 @@ async fn totals(showroom: &Showroom, from: i64, to: i64) -> Result<Totals> {
     Ok(Totals {
         rows: rows
             .into_iter()
-            .map(|r| {
-                (
-                    r.get("metric"),
-                    r.get("lang"),
-                    r.get("key"),
-                    r.get("country"),
-                    r.get::<i64, _>("count") as u32,
-                    r.get::<i64, _>("zero") as u32,
-                    r.get::<i64, _>("sessions") as u32,
-                    r.get::<i64, _>("results") as u32,
-                )
+            .map(|r| Total {
+                metric: r.get("metric"),
+                lang: r.get("lang"),
+                key: r.get("key"),
+                country: r.get("country"),
+                count: r.get::<i64, _>("count") as u32,
+                zero: r.get::<i64, _>("zero") as u32,
+                sessions: r.get::<i64, _>("sessions") as u32,
+                results: r.get::<i64, _>("results") as u32,
             })
             .collect(),
     })
@@ -274,7 +283,17 @@ impl Showroom {
         let mut products: HashMap<String, [u32; 4]> = HashMap::new();
         let mut exhibitor_pages: HashMap<String, u32> = HashMap::new();
         let mut countries: BTreeMap<String, u32> = BTreeMap::new();
-        for (metric, lang, key, country, count, zero_count, n_sessions, results) in totals.rows {
+        for Total {
+            metric,
+            lang,
+            key,
+            country,
+            count,
+            zero: zero_count,
+            sessions: n_sessions,
+            results,
+        } in totals.rows
+        {
             let mut product = |i: usize| products.entry(key.clone()).or_default()[i] += count;
             match metric.as_str() {
                 "session" => {

@@ -71,12 +71,9 @@ async fn counts_split_cap_forget_and_batch_once() {
         .zero_result_searches
         .iter()
         .find(|q| q.query.is_empty())
-        .unwrap_or_else(|| panic!("no untold: {:?}", &report.zero_result_searches[..3]));
-    assert_eq!(
-        untold.count,
-        40 + 1,
-        "40 past the cap, 1 that had filled it... {untold:?}"
-    );
+        .expect("the flood's rest, without its text");
+    // 499 made-up texts were kept beside мед; the other 41 lost theirs.
+    assert_eq!(untold.count, 41, "{untold:?}");
 
     // The visits' ids are kept for their hour only.
     let seen = "SELECT count(*) FROM insight_seen";
