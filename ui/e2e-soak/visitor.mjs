@@ -227,8 +227,12 @@ async function step(name, run) {
     }
     throw error;
   }
-  // Not a blank window: the app's root has visible text.
-  const shown = await js('return (document.body?.innerText ?? "").trim().length');
+  // Not a blank window: the app's root has visible text (asked again while a page is being
+  // replaced: a script cannot run in a document that is unloading).
+  const shown = await eventually(`text in the window after "${name}"`, async () => {
+    const length = await js('return (document.body?.innerText ?? "").trim().length');
+    return length > 20 ? length : false;
+  }, 10000);
   assert.ok(shown > 20, `the window shows text after "${name}" (${shown} characters)`);
   progress.steps.push(Date.now() - started);
 }
@@ -353,10 +357,17 @@ async function visitor(n) {
     // can show before the idle time is up, so the visitor looks again only shortly before.
     const idleFrom = lastTouch;
     lastTouch = 0;
+    // The reset loads the page afresh in the app window: a mark on this document tells the
+    // new one (where the next visitor starts) from the old one going away.
+    await js('window.soakVisitor = true; return true');
     await sleep(Math.max(0, idleFrom + IDLE_MS - 300 - Date.now()));
     await eventually('the idle warning', () => has(tid('idle-warning')), IDLE_MS + 60000);
     await sleep(Math.max(0, WARNING_MS - 300));
-    await eventually('the attract screen after the reset', () => has(tid('attract')), WARNING_MS + 60000);
+    await eventually(
+      'the attract screen of a new page after the reset',
+      () => js('return !window.soakVisitor && !!document.querySelector(arguments[0])', tid('attract')),
+      WARNING_MS + 60000,
+    );
     progress.idles.push(Date.now() - idleFrom);
   });
 }
