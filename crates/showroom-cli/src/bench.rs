@@ -52,7 +52,8 @@ pub struct BenchArgs {
     keystrokes_out: Option<PathBuf>,
     /// Also time searches through the one door (`Api`, the catalog imported into a data
     /// directory) with demand counting off and on, alternately, two rounds each; with it on,
-    /// every keystroke is also counted as a settled search (more than a visitor sends).
+    /// the last keystroke of each typed query is counted as the UI counts it (a settled
+    /// search, beside the next searches).
     #[arg(long)]
     counting: bool,
 }
@@ -352,6 +353,13 @@ async fn counting(
         )
     };
     let (off, on) = (door(false), door(true));
+    // The keystroke a visitor settles on: the next one does not extend it.
+    let settled: Vec<bool> = (0..keys.len())
+        .map(|i| {
+            keys.get(i + 1)
+                .is_none_or(|next| !next.text.starts_with(&keys[i].text))
+        })
+        .collect();
     let mut rows = Vec::new();
     for (round, name, api) in [
         (1, "api, counting off", &off),
@@ -359,11 +367,12 @@ async fn counting(
         (2, "api, counting off", &off),
         (2, "api, counting on", &on),
     ] {
-        let mut n = 0u64;
+        let mut n = 0usize;
         let timing = bench::replay(keys, |key| {
+            let counted = settled[n];
             n += 1;
             let api = api.clone();
-            let session = format!("bench-{round}-{:08}", n / 8);
+            let session = format!("bench-{round}-{n:08}");
             async move {
                 let request = SearchRequest {
                     query: key.text.clone(),
@@ -375,6 +384,9 @@ async fn counting(
                     .search(request)
                     .await
                     .map_err(|e| showroom_core::Error::Internal(e.message))?;
+                if !counted {
+                    return Ok(());
+                }
                 // The count is the UI's separate call: it runs beside the next searches.
                 let record = InsightRecord {
                     session,
