@@ -601,6 +601,23 @@ impl PeriodQuery {
             .unwrap_or_default()
     }
 
+    /// The period, for the operator only (401 without the token, 400 for a bad time).
+    fn operator_period(
+        &self,
+        app: &App,
+        headers: &HeaderMap,
+    ) -> Result<(OffsetDateTime, OffsetDateTime), Box<Response>> {
+        if !operator(app, headers) {
+            return Err(Box::new(refusal(
+                StatusCode::UNAUTHORIZED,
+                Error::Unauthorized,
+                self.lang(),
+            )));
+        }
+        self.period()
+            .map_err(|failure| Box::new(failure.into_response()))
+    }
+
     fn period(&self) -> Result<(OffsetDateTime, OffsetDateTime), Failure> {
         let parse = |t: &str| {
             OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
@@ -625,12 +642,9 @@ async fn insights_report(
     Q(q): Q<PeriodQuery>,
 ) -> Response {
     let lang = q.lang();
-    if !operator(&app, &headers) {
-        return refusal(StatusCode::UNAUTHORIZED, Error::Unauthorized, lang);
-    }
-    let (from, to) = match q.period() {
+    let (from, to) = match q.operator_period(&app, &headers) {
         Ok(period) => period,
-        Err(failure) => return failure.into_response(),
+        Err(refused) => return *refused,
     };
     match app
         .api
@@ -650,12 +664,9 @@ async fn insights_exhibitor(
     Q(q): Q<PeriodQuery>,
 ) -> Response {
     let lang = q.lang();
-    if !operator(&app, &headers) {
-        return refusal(StatusCode::UNAUTHORIZED, Error::Unauthorized, lang);
-    }
-    let (from, to) = match q.period() {
+    let (from, to) = match q.operator_period(&app, &headers) {
         Ok(period) => period,
-        Err(failure) => return failure.into_response(),
+        Err(refused) => return *refused,
     };
     match app
         .api

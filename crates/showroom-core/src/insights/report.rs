@@ -379,15 +379,7 @@ impl Showroom {
                 .unwrap_or(0);
             by_hour[local.clamp(0, 23) as usize] += n;
         }
-        let mut countries: Vec<CountryInquiries> = countries
-            .into_iter()
-            .map(|(country, inquiries)| CountryInquiries { country, inquiries })
-            .collect();
-        countries.sort_by(|a, b| {
-            b.inquiries
-                .cmp(&a.inquiries)
-                .then(a.country.cmp(&b.country))
-        });
+        let countries = by_inquiries(countries);
         Ok(InsightsReport {
             from: rfc3339(at(start)),
             to: rfc3339(at(end)),
@@ -581,15 +573,7 @@ impl Showroom {
             summary.shortlisted += p.shortlisted;
             summary.inquiries += p.inquiries;
         }
-        let mut countries: Vec<CountryInquiries> = countries
-            .into_iter()
-            .map(|(country, inquiries)| CountryInquiries { country, inquiries })
-            .collect();
-        countries.sort_by(|a, b| {
-            b.inquiries
-                .cmp(&a.inquiries)
-                .then(a.country.cmp(&b.country))
-        });
+        let countries = by_inquiries(countries);
         Ok(ExhibitorReport {
             from: rfc3339(at(start)),
             to: rfc3339(at(end)),
@@ -598,6 +582,20 @@ impl Showroom {
             countries,
         })
     }
+}
+
+/// Countries and their inquiries, the most first.
+fn by_inquiries(countries: BTreeMap<String, u32>) -> Vec<CountryInquiries> {
+    let mut list: Vec<CountryInquiries> = countries
+        .into_iter()
+        .map(|(country, inquiries)| CountryInquiries { country, inquiries })
+        .collect();
+    list.sort_by(|a, b| {
+        b.inquiries
+            .cmp(&a.inquiries)
+            .then(a.country.cmp(&b.country))
+    });
+    list
 }
 
 fn at(unix: i64) -> OffsetDateTime {
