@@ -759,3 +759,38 @@ test('demand insights: a visit is counted once, the query settled on, and the op
   }
   assert.deepEqual(problems, []);
 });
+
+test('a shortlist goes to a phone by its QR code: the address holds its products, and the phone has them', async () => {
+  const products = await twoProducts();
+  const { page, context, problems } = await newPage();
+  for (const p of products) {
+    await page.goto(`${URL_}?lang=en#/product/${p.id}`);
+    await page.waitForSelector('[data-testid="shortlist-toggle"]');
+    await page.click('[data-testid="shortlist-toggle"]');
+  }
+  await page.goto(`${URL_}?lang=en#/shortlist`);
+  await page.waitForSelector('[data-testid="shortlist-qr"]');
+  const url = await page.getAttribute('[data-testid="shortlist-qr"]', 'data-url');
+  const address = new URL(url);
+  assert.match(address.pathname, /\/en\/shortlist$/);
+  assert.deepEqual(address.searchParams.get('items').split(','), products.map((p) => p.id));
+  await shot(page, 'shortlist-qr-en');
+  await context.close();
+
+  // The phone: a fresh browser opens the address and finds the same products kept.
+  const phone = await newPage(390, 844);
+  await phone.page.goto(url);
+  await phone.page.waitForFunction(() => document.querySelectorAll('[data-testid="shortlist-item"]').length === 2);
+  assert.equal(new URL(phone.page.url()).searchParams.get('items'), null, 'the address forgets the list once taken');
+  await phone.page.reload();
+  await phone.page.waitForSelector('[data-testid="shortlist-item"]');
+  assert.equal(await phone.page.locator('[data-testid="shortlist-item"]').count(), 2, 'a reload adds nothing twice');
+  // Unknown ids in an address are left out, not an error.
+  await phone.page.goto(`${address.origin}/en/shortlist?items=no-such-product,${products[0].id}`);
+  await phone.page.waitForSelector('[data-testid="shortlist-item"]');
+  await phone.page.waitForTimeout(500);
+  assert.equal(await phone.page.locator('[data-testid="shortlist-item"]').count(), 2);
+  await phone.context.close();
+  assert.deepEqual(problems, []);
+  assert.deepEqual(phone.problems.filter((p) => !p.includes('404')), []);
+});

@@ -11,7 +11,7 @@ import { insightsReport } from './insights-report.svelte';
 import { productView } from './product.svelte';
 import { route } from './route.svelte';
 import { search } from './search.svelte';
-import { shortlist } from './shortlist.svelte';
+import { ITEMS_PARAM, shortlist } from './shortlist.svelte';
 
 const DEFAULT_IDLE = 90;
 const PIN_MAX = 12;
@@ -87,6 +87,15 @@ class Kiosk {
     this.defaultLang = settings?.default_lang ?? urlLang ?? 'en';
     shortlist.init(!this.enabled);
     inquiryHistory.init(!this.enabled);
+    // A shortlist handed over from a kiosk's QR code: its products join this one, and the
+    // address forgets them (a reload adds nothing twice). A kiosk takes none.
+    const shared = params.get(ITEMS_PARAM);
+    if (shared !== null && !this.enabled) {
+      const address = new URL(window.location.href);
+      address.searchParams.delete(ITEMS_PARAM);
+      history.replaceState(history.state, '', address);
+      void shortlist.receive(shared.split(','));
+    }
     i18n.persist = !this.enabled;
     if (!this.enabled) i18n.setLang(i18n.lang);
     if (!this.enabled) return;

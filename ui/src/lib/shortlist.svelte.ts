@@ -1,6 +1,7 @@
 // The visitor's shortlist, across exhibitors. Kept in localStorage on a desktop (it survives a
 // restart); on a kiosk it lives in memory only and every reset empties it.
-import type { LocalizedText, Price, SearchHit } from '../api';
+import * as api from '../api';
+import type { LocalizedText, Price, Product, SearchHit } from '../api';
 import { insights } from './insights.svelte';
 
 export interface ShortlistItem {
@@ -18,6 +19,28 @@ export interface ShortlistItem {
 }
 
 const KEY = 'showroom.shortlist';
+/** The query parameter of a shortlist handed over by a QR code: product ids, comma-separated. */
+export const ITEMS_PARAM = 'items';
+/** The longest address a shortlist's QR code carries (the core encodes up to 1024 bytes). */
+const MAX_SHARE_URL = 1000;
+/** The most products an address may hand over. */
+const MAX_RECEIVED = 50;
+
+/** A shortlist entry from a product page's data. */
+function itemOf(p: Product): ShortlistItem {
+  return {
+    id: p.id,
+    name: p.name,
+    exhibitor: p.exhibitor.id,
+    exhibitor_name: p.exhibitor.name,
+    country: p.country,
+    unit: p.unit,
+    moq: p.moq,
+    price: p.price,
+    has_image: p.image_count > 0,
+    image: p.images[0] ?? null,
+  };
+}
 
 class Shortlist {
   items: ShortlistItem[] = $state([]);
@@ -64,6 +87,31 @@ class Shortlist {
           image: item.image ?? null,
         },
       ];
+    this.#save();
+  }
+
+  /** The online show's address of this shortlist (`base` is the show's shortlist page), with
+   *  as many of its products as fit in a QR code, and how many that is. */
+  shareUrl(base: string | null): { url: string; count: number } | null {
+    if (base === null || this.items.length === 0) return null;
+    let url = `${base}?${ITEMS_PARAM}=`;
+    let count = 0;
+    for (const item of this.items) {
+      const next = `${url}${count > 0 ? ',' : ''}${encodeURIComponent(item.id)}`;
+      if (next.length > MAX_SHARE_URL) break;
+      url = next;
+      count++;
+    }
+    return count > 0 ? { url, count } : null;
+  }
+
+  /** Adds the products a shared address names (unknown ones left out), once each. */
+  async receive(ids: string[]): Promise<void> {
+    const wanted = [...new Set(ids.map((id) => id.trim()).filter((id) => id !== ''))].slice(0, MAX_RECEIVED);
+    const found = await Promise.all(wanted.map((id) => api.product(id).catch(() => null)));
+    const added = found.filter((p): p is Product => p !== null && !this.has(p.id)).map(itemOf);
+    if (added.length === 0) return;
+    this.items = [...this.items, ...added];
     this.#save();
   }
 
