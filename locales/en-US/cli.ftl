@@ -2,6 +2,10 @@
 
 cli-error = error: { $message }
 cli-check-ok = { $bundle }: the bundle is valid ({ count-products })
+cli-import-stage-checking = Checking the bundle…
+cli-import-stage-photos = Preparing the photos
+cli-import-stage-index = Building the search index…
+cli-import-stage-saving = Saving the catalog…
 cli-import-done = imported { $catalog } version { $version }: { $products } products, { $exhibitors } exhibitors, { $categories } categories, { $images } images in { $seconds } s
 cli-import-unchanged = { $catalog } version { $version } is already the current catalog; nothing to do
 cli-import-skipped = { $count ->

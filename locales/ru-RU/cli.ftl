@@ -2,6 +2,10 @@
 
 cli-error = ошибка: { $message }
 cli-check-ok = { $bundle }: пакет корректен ({ count-products })
+cli-import-stage-checking = Проверка пакета…
+cli-import-stage-photos = Подготовка фотографий
+cli-import-stage-index = Построение поискового индекса…
+cli-import-stage-saving = Сохранение каталога…
 cli-import-done = импортирован каталог { $catalog } версии { $version }: товаров — { $products }, экспонентов — { $exhibitors }, категорий — { $categories }, изображений — { $images } за { $seconds } с
 cli-import-unchanged = каталог { $catalog } версии { $version } уже загружен; делать нечего
 cli-import-skipped = { $count ->

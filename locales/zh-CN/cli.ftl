@@ -2,6 +2,10 @@
 
 cli-error = 错误：{ $message }
 cli-check-ok = { $bundle }：目录包有效（{ count-products }）
+cli-import-stage-checking = 正在检查数据包…
+cli-import-stage-photos = 正在处理照片
+cli-import-stage-index = 正在建立搜索索引…
+cli-import-stage-saving = 正在保存目录…
 cli-import-done = 已导入目录 { $catalog } 版本 { $version }：商品 { $products } 件，展商 { $exhibitors } 家，类别 { $categories } 个，图片 { $images } 张，用时 { $seconds } 秒
 cli-import-unchanged = 目录 { $catalog } 版本 { $version } 已是当前目录，无需操作
 cli-import-skipped = 跳过了 { $count } 件无效商品：

@@ -59,7 +59,18 @@ pub async fn import(
     bundle: &Path,
     skip_invalid: bool,
 ) -> anyhow::Result<ExitCode> {
-    let report = showroom.import_bundle(bundle, skip_invalid).await?;
+    let bar = progress_bar(out);
+    let report = showroom
+        .import_bundle_with(
+            bundle,
+            skip_invalid,
+            bar.as_ref().map(|b| b.callback(out.lang)),
+        )
+        .await;
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let report = report?;
     if out.json {
         out.json(&report)?;
         return Ok(ExitCode::SUCCESS);
@@ -185,4 +196,54 @@ pub async fn verify(showroom: &Showroom, out: &Output) -> anyhow::Result<ExitCod
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The import's progress on stderr, for a person at a terminal: nothing with `--json` or
+/// when stderr is not a terminal (a script, a log).
+struct ImportBar(indicatif::ProgressBar);
+
+fn progress_bar(out: &Output) -> Option<ImportBar> {
+    use std::io::IsTerminal;
+    if out.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(ImportBar(bar))
+}
+
+impl ImportBar {
+    fn callback(&self, lang: Lang) -> showroom_core::OnProgress {
+        let bar = self.0.clone();
+        std::sync::Arc::new(move |p: showroom_core::ImportProgress| {
+            let stage = match p.stage {
+                showroom_core::ImportStage::Checking => "cli-import-stage-checking",
+                showroom_core::ImportStage::Photos => "cli-import-stage-photos",
+                showroom_core::ImportStage::Index => "cli-import-stage-index",
+                showroom_core::ImportStage::Saving => "cli-import-stage-saving",
+            };
+            if p.stage == showroom_core::ImportStage::Photos && p.total > 0 {
+                if bar.length() != Some(p.total) {
+                    bar.set_length(p.total);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "{msg} [{bar:30}] {pos}/{len} ({eta})",
+                        )
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                    );
+                    bar.set_message(tr(lang, stage, &[]));
+                }
+                bar.set_position(p.done);
+            } else {
+                bar.set_style(indicatif::ProgressStyle::default_spinner());
+                bar.set_length(0);
+                bar.set_message(tr(lang, stage, &[]));
+            }
+        })
+    }
+
+    fn finish(self) {
+        self.0.finish_and_clear();
+    }
 }

@@ -82,6 +82,31 @@ pub struct ImportReport {
     pub seconds: f64,
 }
 
+/// What an import is doing, for a progress bar: the stage, and how far it is when that can
+/// be counted (photos: distinct source images made; `total` 0 when not counted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportProgress {
+    pub stage: ImportStage,
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStage {
+    /// Reading and checking the bundle's files.
+    Checking,
+    /// Making the thumbnails of its photos.
+    Photos,
+    /// Building the search index.
+    Index,
+    /// Storing the catalog.
+    Saving,
+}
+
+/// Told of an import's progress; called from the import's threads.
+pub type OnProgress = Arc<dyn Fn(ImportProgress) + Send + Sync>;
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Verification {
     pub ok: bool,
@@ -274,6 +299,22 @@ impl Showroom {
     /// first, then one SQLite transaction switches catalog and index together. Until then
     /// searches see the old catalog; a crash before the commit leaves it untouched.
     pub async fn import_bundle(&self, bundle: &Path, skip_invalid: bool) -> Result<ImportReport> {
+        self.import_bundle_with(bundle, skip_invalid, None).await
+    }
+
+    /// [`Showroom::import_bundle`], telling `progress` how far it is.
+    pub async fn import_bundle_with(
+        &self,
+        bundle: &Path,
+        skip_invalid: bool,
+        progress: Option<OnProgress>,
+    ) -> Result<ImportReport> {
+        let tell = |stage, done, total| {
+            if let Some(progress) = &progress {
+                progress(ImportProgress { stage, done, total });
+            }
+        };
+        tell(ImportStage::Checking, 0, 0);
         let started = Instant::now();
         let _guard = self.inner.import_lock.lock().await;
         let limits = self.inner.config.limits.clone();
@@ -323,10 +364,27 @@ impl Showroom {
         let dir = self.index_root().join(&name);
         let loaded = Arc::new(loaded);
         let work = Arc::clone(&loaded);
+        let on_progress = progress.clone();
         let (images, index) = blocking(move || -> Result<_> {
+            let photos = |done: u64, total: u64| {
+                if let Some(progress) = &on_progress {
+                    progress(ImportProgress {
+                        stage: ImportStage::Photos,
+                        done,
+                        total,
+                    });
+                }
+            };
             let images = media
-                .prepare(&work.root, &work.data.products, &limits)
+                .prepare(&work.root, &work.data.products, &limits, &photos)
                 .map_err(Error::invalid_bundle)?;
+            if let Some(progress) = &on_progress {
+                progress(ImportProgress {
+                    stage: ImportStage::Index,
+                    done: 0,
+                    total: work.data.products.len() as u64,
+                });
+            }
             let first: HashMap<&str, &str> = images
                 .iter()
                 .filter(|row| row.position == 0)
@@ -337,6 +395,7 @@ impl Showroom {
         })
         .await??;
 
+        tell(ImportStage::Saving, 0, 0);
         if let Err(error) = self
             .inner
             .store

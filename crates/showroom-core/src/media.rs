@@ -141,13 +141,14 @@ impl MediaStore {
     }
 
     /// Makes the thumbnails of every product image, on all cores; each distinct source
-    /// is decoded once. Returns the rows to store, or the problems of the images that
-    /// could not be made.
+    /// is decoded once, and `progress(done, total)` told after each. Returns the rows to
+    /// store, or the problems of the images that could not be made.
     pub fn prepare(
         &self,
         root: &Path,
         products: &[Product],
         limits: &Limits,
+        progress: &(dyn Fn(u64, u64) + Sync),
     ) -> std::result::Result<Vec<ImageRow>, Vec<Problem>> {
         let mut sources: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
         for product in products {
@@ -162,9 +163,19 @@ impl MediaStore {
             Vec<(&'a str, u32)>,
             std::result::Result<String, ProblemKind>,
         );
+        let total = sources.len() as u64;
+        let done = std::sync::atomic::AtomicU64::new(0);
+        progress(0, total);
         let results: Vec<Made<'_>> = sources
             .into_par_iter()
-            .map(|(rel, users)| (users, self.make(root, rel, limits)))
+            .map(|(rel, users)| {
+                let made = self.make(root, rel, limits);
+                progress(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    total,
+                );
+                (users, made)
+            })
             .collect();
         let mut rows = Vec::new();
         let mut problems = Vec::new();

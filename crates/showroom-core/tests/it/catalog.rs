@@ -609,3 +609,46 @@ async fn twin_images_make_one_set_of_thumbnails_and_a_broken_one_is_made_again()
     assert_eq!(fs::read_dir(&media).unwrap().count(), 3);
     showroom.close().await;
 }
+
+#[tokio::test]
+async fn an_import_tells_its_progress_stage_by_stage() {
+    use showroom_core::{ImportProgress, ImportStage};
+    use std::sync::{Arc, Mutex};
+    let data = tempfile::tempdir().unwrap();
+    let showroom = Showroom::open(Config::new(data.path())).await.unwrap();
+    let seen: Arc<Mutex<Vec<ImportProgress>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let report = showroom
+        .import_bundle_with(
+            &sample(),
+            false,
+            Some(Arc::new(move |p| record.lock().unwrap().push(p))),
+        )
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    let stages: Vec<ImportStage> = seen.iter().map(|p| p.stage).fold(Vec::new(), |mut v, s| {
+        if v.last() != Some(&s) {
+            v.push(s);
+        }
+        v
+    });
+    assert_eq!(
+        stages,
+        [
+            ImportStage::Checking,
+            ImportStage::Photos,
+            ImportStage::Index,
+            ImportStage::Saving
+        ]
+    );
+    let photos: Vec<&ImportProgress> = seen
+        .iter()
+        .filter(|p| p.stage == ImportStage::Photos)
+        .collect();
+    let last = photos.iter().map(|p| p.done).max().unwrap();
+    assert_eq!(last, photos[0].total, "every photo counted");
+    // Counted by source file: a few of the sample's files hold the same picture.
+    assert!(photos[0].total >= u64::from(report.images) && report.images > 0);
+    showroom.close().await;
+}
