@@ -626,7 +626,8 @@ async fn an_import_tells_its_progress_stage_by_stage() {
         )
         .await
         .unwrap();
-    let seen = seen.lock().unwrap();
+    showroom.close().await;
+    let seen = seen.lock().unwrap().clone();
     let stages: Vec<ImportStage> = seen.iter().map(|p| p.stage).fold(Vec::new(), |mut v, s| {
         if v.last() != Some(&s) {
             v.push(s);
@@ -650,5 +651,4 @@ async fn an_import_tells_its_progress_stage_by_stage() {
     assert_eq!(last, photos[0].total, "every photo counted");
     // Counted by source file: a few of the sample's files hold the same picture.
     assert!(photos[0].total >= u64::from(report.images) && report.images > 0);
-    showroom.close().await;
 }
