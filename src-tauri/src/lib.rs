@@ -23,7 +23,9 @@ use showroom_core::model::{CatalogInfo, ProductView};
 use showroom_core::qr::QrCode;
 use showroom_core::settings::{Settings, ShowSettings};
 use showroom_core::showcase::{ExhibitorPage, HallMap, Showcase};
-use showroom_core::{ApiError, Config, Lang, SearchRequest, SearchResponse, Showroom, ThumbSize};
+use showroom_core::{
+    ApiError, Config, ImportProgress, Lang, SearchRequest, SearchResponse, Showroom, ThumbSize,
+};
 use tauri::http::{Response, StatusCode, header};
 use tauri::webview::NewWindowResponse;
 use tauri::{AppHandle, Manager, State, WebviewUrl, WebviewWindowBuilder};
@@ -40,6 +42,8 @@ struct AppState {
     settings: ShowSettings,
     /// Where this device's inquiries come from (kiosk or desktop) and how they leave.
     trade: Result<TradeSettings, ApiError>,
+    /// How far the first start's import of the bundled catalog is (`None`: not importing).
+    preparing: Arc<std::sync::Mutex<Option<ImportProgress>>>,
 }
 
 impl AppState {
@@ -49,7 +53,19 @@ impl AppState {
                 let trade = self.trade.clone()?;
                 let opened = async {
                     let showroom = Showroom::open(Config::new(&self.data_dir)).await?;
-                    if let Some(report) = showroom.ensure_catalog(&self.bundled_catalog).await? {
+                    let shown = Arc::clone(&self.preparing);
+                    let progress: showroom_core::OnProgress = Arc::new(move |p| {
+                        if let Ok(mut now) = shown.lock() {
+                            *now = Some(p);
+                        }
+                    });
+                    let imported = showroom
+                        .ensure_catalog_with(&self.bundled_catalog, Some(progress))
+                        .await;
+                    if let Ok(mut now) = self.preparing.lock() {
+                        *now = None;
+                    }
+                    if let Some(report) = imported? {
                         tracing::info!(
                             products = report.products,
                             seconds = report.seconds,
@@ -91,6 +107,13 @@ async fn search(
 #[tauri::command]
 async fn product(state: State<'_, AppState>, id: String) -> Result<ProductView, ApiError> {
     state.api().await?.product(&id, Lang::En).await
+}
+
+/// How far the first start's catalog import is, for the screen shown meanwhile (`None` once
+/// the catalog is ready, or when nothing is being imported). Never waits for the core.
+#[tauri::command]
+fn preparing(state: State<'_, AppState>) -> Option<ImportProgress> {
+    state.preparing.lock().ok().and_then(|p| *p)
 }
 
 #[tauri::command]
@@ -533,6 +556,7 @@ pub fn run() {
             let trade = trade_settings(&loaded, settings.kiosk);
             app.manage(AppState {
                 api: OnceCell::new(),
+                preparing: Arc::default(),
                 data_dir,
                 bundled_catalog,
                 settings,
@@ -580,6 +604,7 @@ pub fn run() {
             admin_unlock,
             admin_exit,
             record_insight,
+            preparing,
             insights_report,
             insights_exhibitor,
             ui_heartbeat

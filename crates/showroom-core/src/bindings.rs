@@ -76,6 +76,8 @@ pub fn typescript() -> String {
     export::<QrCode>(&cfg, &mut out);
     export::<ShowSettings>(&cfg, &mut out);
     export::<PinCheck>(&cfg, &mut out);
+    export::<crate::ImportStage>(&cfg, &mut out);
+    export::<crate::ImportProgress>(&cfg, &mut out);
     // Demand insights: what the UI reports, and the operator's reports.
     export::<InsightEvent>(&cfg, &mut out);
     export::<InsightRecord>(&cfg, &mut out);

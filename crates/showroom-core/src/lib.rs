@@ -84,14 +84,16 @@ pub struct ImportReport {
 
 /// What an import is doing, for a progress bar: the stage, and how far it is when that can
 /// be counted (photos: distinct source images made; `total` 0 when not counted).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportProgress {
     pub stage: ImportStage,
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number")]
     pub total: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportStage {
     /// Reading and checking the bundle's files.
@@ -415,10 +417,21 @@ impl Showroom {
 
     /// Imports `bundle` when no catalog is stored yet; `None` when one already is.
     pub async fn ensure_catalog(&self, bundle: &Path) -> Result<Option<ImportReport>> {
+        self.ensure_catalog_with(bundle, None).await
+    }
+
+    /// [`Showroom::ensure_catalog`], telling `progress` how far the import is.
+    pub async fn ensure_catalog_with(
+        &self,
+        bundle: &Path,
+        progress: Option<OnProgress>,
+    ) -> Result<Option<ImportReport>> {
         if self.inner.store.catalog().await?.is_some() && self.inner.index.load().is_some() {
             return Ok(None);
         }
-        self.import_bundle(bundle, false).await.map(Some)
+        self.import_bundle_with(bundle, false, progress)
+            .await
+            .map(Some)
     }
 
     pub async fn catalog_info(&self) -> Result<CatalogInfo> {

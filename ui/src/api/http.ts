@@ -121,6 +121,8 @@ export const httpTransport: Transport = {
     getJson<ExhibitorReport>(`/api/insights/exhibitors/${seg(id)}?${new URLSearchParams({ from, to, lang })}`, {
       headers: { Authorization: `Bearer ${token}` },
     }),
+  // The online show's catalog is ready before it serves anyone.
+  preparing: () => Promise.resolve(null),
   // The online show is supervised by its server, not by a heartbeat from each browser.
   uiHeartbeat: () => Promise.resolve(),
 };

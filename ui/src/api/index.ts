@@ -35,5 +35,6 @@ export const {
   recordInsight,
   insightsReport,
   insightsExhibitor,
+  preparing,
   uiHeartbeat,
 } = transport;

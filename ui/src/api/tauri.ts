@@ -9,6 +9,7 @@ import type {
   FieldError,
   InsightsReport,
   HallMap,
+  ImportProgress,
   OutboxEntry,
   OutboxInfo,
   PinCheck,
@@ -52,5 +53,6 @@ export const tauriTransport: Transport = {
   recordInsight: (record) => call<void>('record_insight', { record }).catch(() => undefined),
   insightsReport: (pin, from, to, lang) => call<InsightsReport>('insights_report', { pin, from, to, lang }),
   insightsExhibitor: (pin, id, from, to, lang) => call<ExhibitorReport>('insights_exhibitor', { pin, id, from, to, lang }),
+  preparing: () => call<ImportProgress | null>('preparing'),
   uiHeartbeat: (frameAt, inputAt) => call<void>('ui_heartbeat', { frameAt, inputAt }),
 };

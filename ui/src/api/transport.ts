@@ -5,6 +5,7 @@ import type {
   ExhibitorReport,
   FieldError,
   HallMap,
+  ImportProgress,
   InsightRecord,
   InsightsReport,
   InquiryDraft,
@@ -58,6 +59,9 @@ export interface Transport {
   insightsReport(access: string, from: string, to: string, lang: Lang): Promise<InsightsReport>;
   /** One exhibitor's report of [from, to), behind the same access. */
   insightsExhibitor(access: string, id: string, from: string, to: string, lang: Lang): Promise<ExhibitorReport>;
+  /** The app only: how far the first start's import of the bundled catalog is (null when
+   *  none is running). Answers at once, while the other calls wait for the catalog. */
+  preparing(): Promise<ImportProgress | null>;
   /** The app only: the UI drew a frame at `frameAt` and saw its last input at `inputAt` (Unix ms). A browser sends nothing. */
   uiHeartbeat(frameAt: number, inputAt: number | null): Promise<void>;
 }

@@ -151,6 +151,10 @@ idle_seconds: number | null, idle_warning_seconds: number | null, };
 
 export type PinCheck = { "state": "accepted" } | { "state": "rejected", remaining: number, } | { "state": "locked_out", until: number, } | { "state": "not_set" };
 
+export type ImportStage = "checking" | "photos" | "index" | "saving";
+
+export type ImportProgress = { stage: ImportStage, done: number, total: number, };
+
 export type InsightEvent = { "kind": "session" } | { "kind": "search", query: string, results: number, } | { "kind": "product_view", product_id: string, } | { "kind": "exhibitor_view", exhibitor_id: string, } | { "kind": "shortlisted", product_id: string, } | { "kind": "inquiry_started", product_id: string, } | { "kind": "inquiry_sent" };
 
 export type InsightRecord = { 

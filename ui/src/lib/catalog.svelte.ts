@@ -1,7 +1,7 @@
 // Catalog-wide facts: the catalog info (title) and the names of categories seen so far.
 import { SvelteMap } from 'svelte/reactivity';
 import * as api from '../api';
-import type { CatalogInfo, CategoryRef, LocalizedText } from '../api';
+import type { CatalogInfo, CategoryRef, ImportProgress, LocalizedText } from '../api';
 import { errors } from './errors.svelte';
 
 class Catalog {
@@ -9,7 +9,17 @@ class Catalog {
   /** Category names by id, from the catalog info (and kept fresh from opened products). */
   readonly categoryNames = new SvelteMap<string, LocalizedText>();
 
+  /** The first start's import of the bundled catalog, while it runs (the app only). */
+  preparing: ImportProgress | null = $state.raw(null);
+
   async load(): Promise<void> {
+    // The first answer waits for the catalog; meanwhile the screen says how far it is.
+    const poll = setInterval(() => {
+      void api.preparing().then(
+        (p) => (this.preparing = this.info === null ? p : null),
+        () => undefined,
+      );
+    }, 250);
     try {
       this.info = await api.catalogInfo();
       for (const [id, name] of Object.entries(this.info.category_names)) {
@@ -18,6 +28,9 @@ class Catalog {
       errors.clear('catalog');
     } catch (e) {
       errors.report('catalog', api.toApiError(e), () => void this.load());
+    } finally {
+      clearInterval(poll);
+      this.preparing = null;
     }
   }
 
