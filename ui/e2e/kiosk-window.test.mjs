@@ -5,6 +5,7 @@
 // SHOWROOM_DATA_DIR: the app's data directory, where the test puts an admin PIN).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { windowPng } from './shot.mjs';
@@ -56,8 +57,21 @@ async function click(testid) {
 async function screenshot(name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `window-kiosk-${name}.png`);
+  // The kiosk's window fills the screen, and WebKitWebDriver's picture of a full-screen web
+  // view comes back black: the screen itself is taken instead (what a visitor sees), after
+  // the web view has painted what the page says.
+  if (process.env.DISPLAY) {
+    await wd('POST', s('/execute/async'), {
+      script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+      args: [],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const taken = spawnSync('import', ['-window', 'root', file], { stdio: 'ignore' });
+    if (taken.status === 0) return;
+  }
   const png = await windowPng(wd, s(''));
-  writeFileSync(join(SHOTS, `window-kiosk-${name}.png`), Buffer.from(png, 'base64'));
+  writeFileSync(file, Buffer.from(png, 'base64'));
 }
 
 before(async () => {

@@ -405,6 +405,9 @@ fn window_tests() -> Result {
         // The app's data directory, for tests that put files there (the admin PIN).
         .env("SHOWROOM_DATA_DIR", &data)
         .env("SHOWROOM_SCREENSHOTS", root().join("target/screenshots"))
+        // The kiosk tests take the screen itself (a full-screen web view's WebDriver
+        // picture is black).
+        .env("DISPLAY", &display)
         .env("WEBDRIVER_URL", "http://127.0.0.1:4444");
     let result = status(test);
     let _ = fs::remove_dir_all(&data);
