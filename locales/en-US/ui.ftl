@@ -208,6 +208,13 @@ nav-search = All products
 nav-hall = Hall map
 nav-shortlist = Shortlist
 attract-touch = Touch to start
+attract-stats = { $products ->
+    [one] one product
+   *[other] { $products } products
+} from { $countries ->
+    [one] one country
+   *[other] { $countries } countries
+}
 home-preparing = Preparing the catalog…
 home-map-title = Countries exhibiting
 home-cities = Cities

@@ -223,6 +223,14 @@ nav-search = Все товары
 nav-hall = План павильонов
 nav-shortlist = Избранное
 attract-touch = Коснитесь, чтобы начать
+attract-stats = { $products ->
+    [one] { $products } товар
+    [few] { $products } товара
+   *[many] { $products } товаров
+} из { $countries ->
+    [one] { $countries } страны
+   *[other] { $countries } стран
+}
 home-preparing = Каталог готовится…
 home-map-title = Страны-участницы
 home-cities = Города

@@ -178,6 +178,7 @@ nav-search = 全部商品
 nav-hall = 展馆地图
 nav-shortlist = 收藏清单
 attract-touch = 触摸屏幕开始
+attract-stats = 来自 { $countries } 个国家的 { $products } 种特产
 home-preparing = 正在准备商品目录…
 home-map-title = 参展国家
 home-cities = 城市
