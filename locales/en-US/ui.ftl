@@ -217,6 +217,10 @@ attract-stats = { $products ->
 }
 home-preparing = Preparing the catalog…
 home-map-title = Countries exhibiting
+map-member = SCO member states
+map-observer = observers
+map-partner = dialogue partners
+map-source = Map: { $source }
 home-cities = Cities
 home-categories = Categories
 home-featured = Featured

@@ -233,6 +233,10 @@ attract-stats = { $products ->
 }
 home-preparing = Каталог готовится…
 home-map-title = Страны-участницы
+map-member = государства — члены ШОС
+map-observer = наблюдатели
+map-partner = партнёры по диалогу
+map-source = Карта: { $source }
 home-cities = Города
 home-categories = Категории
 home-featured = Рекомендуем
