@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use showroom_core::i18n::{n, s, tr};
-use showroom_core::insights::{ExhibitorReport, InsightsReport, ProductCount, QueryCount};
+use showroom_core::insights::{
+    ExhibitorCount, ExhibitorReport, InsightsReport, ProductCount, QueryCount,
+};
 use showroom_core::model::{LocalizedText, pick};
 use showroom_core::{Error, Lang, Showroom};
 use time::OffsetDateTime;
@@ -194,17 +196,7 @@ fn text(out: &Output, r: &InsightsReport) {
         println!();
         out.say("cli-insights-exhibitors", &[]);
         for e in &r.exhibitors {
-            out.say(
-                "cli-insights-exhibitor-row",
-                &[
-                    s("name", name(&e.name, lang, &e.exhibitor_id)),
-                    s("id", e.exhibitor_id.as_str()),
-                    n("pages", e.page_views),
-                    n("views", e.product_views),
-                    n("shortlisted", e.shortlisted),
-                    n("inquiries", e.inquiries),
-                ],
-            );
+            exhibitor_row(out, e);
         }
     }
     if !r.countries.is_empty() {
@@ -252,16 +244,7 @@ fn product_row(out: &Output, p: &ProductCount) {
     );
 }
 
-fn exhibitor_text(out: &Output, r: &ExhibitorReport) {
-    let e = &r.exhibitor;
-    out.say(
-        "cli-insights-exhibitor-title",
-        &[
-            s("name", name(&e.name, out.lang, &e.exhibitor_id)),
-            s("from", r.from.as_str()),
-            s("to", r.to.as_str()),
-        ],
-    );
+fn exhibitor_row(out: &Output, e: &ExhibitorCount) {
     out.say(
         "cli-insights-exhibitor-row",
         &[
@@ -273,6 +256,19 @@ fn exhibitor_text(out: &Output, r: &ExhibitorReport) {
             n("inquiries", e.inquiries),
         ],
     );
+}
+
+fn exhibitor_text(out: &Output, r: &ExhibitorReport) {
+    let e = &r.exhibitor;
+    out.say(
+        "cli-insights-exhibitor-title",
+        &[
+            s("name", name(&e.name, out.lang, &e.exhibitor_id)),
+            s("from", r.from.as_str()),
+            s("to", r.to.as_str()),
+        ],
+    );
+    exhibitor_row(out, e);
     if r.products.is_empty() {
         out.say("cli-insights-empty", &[]);
     }
