@@ -224,13 +224,13 @@ async fn visitor(api: &Api, i: usize, expected: &mut Expected) {
     }
 }
 
-/// Sends until every batch and every inquiry of `api` has left, with the clock an hour
-/// ahead so that this hour counts as finished.
+/// Sends until every batch and every inquiry of `api` has left, with the clock 65 minutes
+/// ahead so that this hour counts as finished (past the two minutes' grace).
 async fn drain(api: &Api) {
     let showroom = api.showroom();
     let platform = Platform::new(api.trade().platform.clone().unwrap()).unwrap();
     let source = &api.trade().source;
-    let mut now = OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let mut now = OffsetDateTime::now_utc() + time::Duration::minutes(65);
     for _ in 0..400 {
         showroom
             .deliver_insights(&platform, source, now)
@@ -455,7 +455,7 @@ async fn two_kiosks_count_a_scripted_day_exactly_through_faults_and_keep_no_cana
     set_faults(&running, 1.0, vec![Fault::Drop]).await;
     for api in [&a, &b] {
         let platform = Platform::new(api.trade().platform.clone().unwrap()).unwrap();
-        let later = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let later = OffsetDateTime::now_utc() + time::Duration::minutes(65);
         let first = api
             .showroom()
             .deliver_insights(&platform, &api.trade().source, later)
@@ -515,9 +515,10 @@ async fn two_kiosks_count_a_scripted_day_exactly_through_faults_and_keep_no_cana
         batches as u64,
         "{stats}"
     );
-    assert_eq!(
-        stats["batch_replays"].as_u64().unwrap(),
-        batches as u64,
+    // Every batch's first try was stored and its reply lost, so each was replayed at least
+    // once (a later dropped reply adds another replay, never another batch).
+    assert!(
+        stats["batch_replays"].as_u64().unwrap() >= batches as u64,
         "{stats}"
     );
     assert_eq!(reply["devices"], 2);
