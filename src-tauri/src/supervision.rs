@@ -96,7 +96,59 @@ pub fn watch_web_process(window: &tauri::WebviewWindow, supervision: Arc<Supervi
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+/// Hooks WebView2's "process failed" event to the supervisor: the page's renderer exited
+/// or stopped answering, or the browser process behind the web view ended.
+#[cfg(windows)]
+pub fn watch_web_process(window: &tauri::WebviewWindow, supervision: Arc<Supervision>) {
+    let hooked = window.with_webview(move |webview| {
+        use webview2_com::Microsoft::Web::WebView2::Win32::{
+            COREWEBVIEW2_PROCESS_FAILED_KIND,
+            COREWEBVIEW2_PROCESS_FAILED_KIND_BROWSER_PROCESS_EXITED,
+            COREWEBVIEW2_PROCESS_FAILED_KIND_FRAME_RENDER_PROCESS_EXITED,
+            COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_EXITED,
+            COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_UNRESPONSIVE,
+        };
+        use webview2_com::ProcessFailedEventHandler;
+        let handler = ProcessFailedEventHandler::create(Box::new(move |_, args| {
+            let mut kind = COREWEBVIEW2_PROCESS_FAILED_KIND::default();
+            if let Some(args) = args {
+                // SAFETY: a COM call on the event's own arguments, during the event.
+                unsafe { args.ProcessFailedKind(&mut kind)? };
+            }
+            // GPU and utility processes are restarted by WebView2 itself.
+            let page_lost = [
+                COREWEBVIEW2_PROCESS_FAILED_KIND_BROWSER_PROCESS_EXITED,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_EXITED,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_FRAME_RENDER_PROCESS_EXITED,
+                COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_UNRESPONSIVE,
+            ]
+            .contains(&kind);
+            if page_lost {
+                tracing::error!(kind = kind.0, "a web process failed");
+                supervision.web_process_died();
+            } else {
+                tracing::warn!(kind = kind.0, "a helper web process failed");
+            }
+            Ok(())
+        }));
+        let mut token = 0i64;
+        // SAFETY: COM calls on the web view's own controller, on the thread that owns it.
+        let added = unsafe {
+            webview
+                .controller()
+                .CoreWebView2()
+                .and_then(|core| core.add_ProcessFailed(&handler, &mut token))
+        };
+        if let Err(error) = added {
+            tracing::error!(%error, "cannot watch the web processes");
+        }
+    });
+    if let Err(error) = hooked {
+        tracing::error!(%error, "cannot watch the web process");
+    }
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
 pub fn watch_web_process(_window: &tauri::WebviewWindow, _supervision: Arc<Supervision>) {}
 
 /// Reloads the page; a hung page's process is ended first (a reload alone would wait on

@@ -486,6 +486,7 @@ impl Notifier {
     }
 }
 
+#[cfg(unix)]
 fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
 }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use showroom_core::catalog::{self, Limits, ProblemKind};
+use showroom_core::catalog::{self, Limits};
 use showroom_core::{Config, Error, Lang, SearchRequest, Showroom};
 
 const MANIFEST: &str = "format = 1\nid = \"test\"\nversion = \"1\"\n\
@@ -42,6 +42,14 @@ fn edit(dir: &Path, file: &str, change: impl Fn(&str) -> String) {
     let changed = change(&text);
     assert_ne!(text, changed, "the case changes nothing in {file}");
     fs::write(path, changed).unwrap();
+}
+
+/// A symbolic link at `link` to a file outside the bundle.
+fn symlink_outside(link: &Path) {
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", link).unwrap();
+    #[cfg(windows)]
+    std::os::windows::fs::symlink_file(r"C:\Windows\win.ini", link).unwrap();
 }
 
 fn honey_with(dir: &Path, from: &str, to: &str) {
@@ -374,7 +382,7 @@ fn cases() -> Vec<(&'static str, Break, &'static str)> {
         (
             "symbolic link escape",
             |d| {
-                std::os::unix::fs::symlink("/etc/hostname", d.join("images/link.png")).unwrap();
+                symlink_outside(&d.join("images/link.png"));
                 honey_with(d, "images/honey.png", "images/link.png");
             },
             "products.jsonl:1:images[0]",
@@ -621,6 +629,7 @@ async fn every_bad_bundle_leaves_the_stored_catalog_whole() {
     assert!(verify.ok, "{verify:?}");
 }
 
+#[cfg(unix)]
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -635,6 +644,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The repository's sample catalog copied to `dir`, as version `version`.
+#[cfg(unix)]
 fn copy_sample(dir: &Path, version: &str) {
     copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog"),
@@ -731,7 +741,7 @@ fn a_named_pipe_in_a_bundle_is_refused_at_once_and_the_stored_catalog_stays() {
             let result = within_half_a_minute(&fifo, move || {
                 handle.block_on(importer.import_bundle(&dir, skip_invalid))
             });
-            let expected = ProblemKind::NotRegularFile {
+            let expected = catalog::ProblemKind::NotRegularFile {
                 value: file.to_string(),
                 file_type: "fifo",
             };
