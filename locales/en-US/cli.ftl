@@ -67,6 +67,19 @@ cli-kiosk-unlocked = the admin PIN lockout is lifted ({ $minutes } min were left
 cli-kiosk-not-locked = the admin PIN was not locked out; failed tries are cleared
 cli-kiosk-no-pin = no admin PIN is set in { $dir }: set one with “showroom kiosk set-pin”
 
+## showroom kiosk guard
+cli-guard-started = started the app (process { $pid }, start { $start })
+cli-guard-ready = the app draws its screen (process { $pid }, { $seconds } s after its start)
+cli-guard-exited = the app (process { $pid }) ended with status { $status }
+cli-guard-hung = the app (process { $pid }) has not drawn its screen for { $seconds } s: it was ended
+cli-guard-never-ready = the app (process { $pid }) did not draw its screen within { $seconds } s of its start: it was ended
+cli-guard-restarting = starting the app again in { $seconds } s
+cli-guard-operator-exit = the app was left by an operator (status 0): the guard stops
+cli-guard-gave-up = { $starts ->
+    [one] { $starts } start
+   *[other] { $starts } starts
+} within { $seconds } s: the app is not started again until an operator looks at its log and starts the guard
+
 ## The online show's pages (HTML heads and text for link previews and search engines)
 page-site-name = SCO Showroom
 page-home-title = Specialty goods of the SCO countries

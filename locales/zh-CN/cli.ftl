@@ -49,6 +49,16 @@ cli-kiosk-unlocked = 管理员 PIN 的锁定已解除（原剩余 { $minutes } �
 cli-kiosk-not-locked = 管理员 PIN 未被锁定；失败次数已清除
 cli-kiosk-no-pin = { $dir } 中未设置管理员 PIN：请用“showroom kiosk set-pin”设置
 
+## showroom kiosk guard
+cli-guard-started = 已启动应用（进程 { $pid }，第 { $start } 次启动）
+cli-guard-ready = 应用已绘制屏幕（进程 { $pid }，启动后 { $seconds } 秒）
+cli-guard-exited = 应用（进程 { $pid }）已退出，状态码 { $status }
+cli-guard-hung = 应用（进程 { $pid }）已 { $seconds } 秒未绘制屏幕：已将其结束
+cli-guard-never-ready = 应用（进程 { $pid }）启动后 { $seconds } 秒内未绘制屏幕：已将其结束
+cli-guard-restarting = { $seconds } 秒后重新启动应用
+cli-guard-operator-exit = 操作员已退出应用（状态码 0）：守护程序停止
+cli-guard-gave-up = { $seconds } 秒内已启动 { $starts } 次：在操作员查看日志并重新启动守护程序之前，不再启动应用
+
 ## 线上展会页面（供链接预览和搜索引擎读取的 HTML 头部与文本）
 page-site-name = 上合组织展厅
 page-home-title = 上合组织国家地方特色商品

@@ -2,7 +2,10 @@
 //! tells a systemd-style notification socket READY=1 once the UI draws and then feeds the
 //! watchdog; its heartbeat file shows frames being drawn; a killed web process and a hung
 //! one (SIGSTOP) are reloaded by the app; once the reload cap is spent it exits with its
-//! own status; and a desktop window whose page hangs stops feeding the watchdog.
+//! own status; and a desktop window whose page hangs stops feeding the watchdog. Then the
+//! kiosk guard of systems without systemd (`showroom kiosk guard`) keeps the same app
+//! running: a killed app and a stopped one are started again, and the app ends with the
+//! guard.
 //!
 //! Needs `Xvfb` and WebKitGTK (installed by `./x test`). Run alone with
 //! `cargo test -p sco-showroom --test supervision -- --nocapture` (prints the figures).
@@ -18,6 +21,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use showroom_core::supervise::{EXIT_WEBVIEW_UNRECOVERABLE, Heartbeat, ReloadReason};
+
+/// The tests here each run the app on their own display; one at a time, so that neither
+/// starves the other's page past its stale threshold on a small machine.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Kills what it holds when the test ends, however it ends.
 struct Reaper(Vec<Child>);
@@ -120,7 +127,7 @@ fn heartbeat(data: &Path) -> Option<Heartbeat> {
 
 /// Polls the heartbeat file until `ok` holds for it.
 fn wait_heartbeat(
-    notes: &mut Notifications,
+    mut notes: Option<&mut Notifications>,
     data: &Path,
     what: &str,
     within: Duration,
@@ -129,7 +136,10 @@ fn wait_heartbeat(
     let deadline = Instant::now() + within;
     let mut last = None;
     while Instant::now() < deadline {
-        notes.drain();
+        match notes.as_deref_mut() {
+            Some(notes) => notes.drain(),
+            None => std::thread::sleep(Duration::from_millis(100)),
+        }
         if let Some(beat) = heartbeat(data) {
             if ok(&beat) {
                 return (beat, Instant::now());
@@ -220,6 +230,7 @@ fn secs(n: u64) -> Duration {
 
 #[test]
 fn the_app_is_supervised_end_to_end() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut reaper = Reaper(Vec::new());
     let display = xvfb(&mut reaper);
     let dir = tempfile::tempdir().unwrap();
@@ -244,16 +255,20 @@ fn the_app_is_supervised_end_to_end() {
     let ready = notes.wait_for("READY=1", started, secs(120));
     let fed = notes.wait_for("WATCHDOG=1", ready, secs(30));
     assert!(fed >= ready, "the watchdog is fed only after READY");
-    let (beat, _) = wait_heartbeat(&mut notes, &data, "a drawing UI", secs(30), |b| {
+    let (beat, _) = wait_heartbeat(Some(&mut notes), &data, "a drawing UI", secs(30), |b| {
         drawing(b, since)
     });
     assert_eq!(beat.pid, pid);
     assert_eq!(beat.webview_reloads, 0);
     assert!(beat.watchdog);
     assert_eq!(beat.outbox.pending, 0);
-    let (beat, _) = wait_heartbeat(&mut notes, &data, "the catalog version", secs(60), |b| {
-        b.catalog_version.is_some()
-    });
+    let (beat, _) = wait_heartbeat(
+        Some(&mut notes),
+        &data,
+        "the catalog version",
+        secs(60),
+        |b| b.catalog_version.is_some(),
+    );
     eprintln!(
         "ready after {:.1} s; catalog {:?}",
         (ready - started).as_secs_f64(),
@@ -266,7 +281,7 @@ fn the_app_is_supervised_end_to_end() {
     let killed = Instant::now();
     signal(web, "KILL");
     let (beat, back) = wait_heartbeat(
-        &mut notes,
+        Some(&mut notes),
         &data,
         "a reload after the kill",
         secs(30),
@@ -285,7 +300,7 @@ fn the_app_is_supervised_end_to_end() {
     let stopped = Instant::now();
     signal(new_web, "STOP");
     let (beat, back) = wait_heartbeat(
-        &mut notes,
+        Some(&mut notes),
         &data,
         "a reload of the hung page",
         secs(40),
@@ -332,4 +347,155 @@ fn the_app_is_supervised_end_to_end() {
     assert_eq!(beat.webview_reloads, 0, "a desktop page is not reloaded");
     let resumed = Instant::now();
     notes.wait_for("WATCHDOG=1", resumed, secs(20));
+}
+
+/// `showroom`, built beside the app by the same `cargo test` of the workspace.
+fn cli_binary() -> PathBuf {
+    let app = Path::new(env!("CARGO_BIN_EXE_sco-showroom"));
+    let cli = app.with_file_name("showroom");
+    assert!(
+        cli.exists(),
+        "{} is missing: build it first (cargo build -p showroom-cli)",
+        cli.display()
+    );
+    cli
+}
+
+/// Whether `pid` is a live process (a zombie counts as ended).
+fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|close| stat[close + 1..].split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X")
+    })
+}
+
+#[test]
+fn the_kiosk_guard_keeps_the_real_app_running() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut reaper = Reaper(Vec::new());
+    let display = xvfb(&mut reaper);
+    let dir = tempfile::tempdir().unwrap();
+    let data: PathBuf = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(
+        data.join("showroom.toml"),
+        "[supervise]\nheartbeat_interval_secs = 1\nstale_secs = 8\n",
+    )
+    .unwrap();
+    let mut guard = Command::new(cli_binary())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--json", "kiosk", "guard", "--watchdog-secs", "6"])
+        .args(["--restart-delay-secs", "1", "--"])
+        .arg(env!("CARGO_BIN_EXE_sco-showroom"))
+        .arg("--kiosk")
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC")
+        .env("SHOWROOM_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the guard");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
+    let lines = BufReader::new(guard.stdout.take().expect("stdout"));
+    let collected = events.clone();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            let event = serde_json::from_str(&line).expect("a JSON event");
+            collected.lock().unwrap().push(event);
+        }
+    });
+    reaper.0.push(guard);
+
+    // Waits until the guard has said `ready` `n` times; returns that event's pid.
+    let ready = |n: usize, what: &str| -> (u32, Instant) {
+        let deadline = Instant::now() + secs(120);
+        loop {
+            let pids: Vec<u32> = events
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|e| e["event"] == "ready")
+                .filter_map(|e| e["pid"].as_u64())
+                .map(|p| p as u32)
+                .collect();
+            if let Some(pid) = pids.get(n - 1) {
+                return (*pid, Instant::now());
+            }
+            assert!(Instant::now() < deadline, "the guard never saw {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+
+    // --- The guard starts the app, and it draws.
+    let since = unix_now();
+    let (first, _) = ready(1, "the first app ready");
+    let (beat, _) = wait_heartbeat(None, &data, "a drawing UI", secs(30), |b| {
+        b.pid == first && drawing(b, since)
+    });
+    assert!(beat.ui_fresh);
+
+    // --- The app is killed: the guard starts it again.
+    let killed = Instant::now();
+    signal(first, "KILL");
+    let (second, back) = ready(2, "a second app ready");
+    assert_ne!(second, first);
+    eprintln!(
+        "guard: a new app drawing {:.1} s after the first was killed",
+        (back - killed).as_secs_f64()
+    );
+
+    // --- The app hangs whole (no heartbeat at all): after the watchdog's 6 s the guard
+    // ends it and starts it again.
+    let stopped = Instant::now();
+    signal(second, "STOP");
+    let (third, back) = ready(3, "a third app ready");
+    assert!(third != first && third != second);
+    assert!(!alive(second), "the hung app was ended");
+    wait_heartbeat(None, &data, "the third app drawing", secs(30), |b| {
+        b.pid == third && drawing(b, since)
+    });
+    eprintln!(
+        "guard: a new app drawing {:.1} s after the second was stopped (watchdog 6 s)",
+        (back - stopped).as_secs_f64()
+    );
+
+    // --- What the guard said, in order.
+    let said = events.lock().unwrap().clone();
+    let kinds: Vec<&str> = said.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "started",
+            "ready",
+            "ended",
+            "restarting",
+            "started",
+            "ready",
+            "ended",
+            "restarting",
+            "started",
+            "ready"
+        ],
+        "{said:#?}"
+    );
+    assert_eq!(said[2]["reason"], "exited");
+    assert_eq!(said[2]["pid"], first);
+    assert_eq!(said[6]["reason"], "hung");
+    assert_eq!(said[6]["pid"], second);
+    let silent = said[6]["silent_secs"].as_f64().unwrap();
+    assert!((6.0..12.0).contains(&silent), "silent for {silent} s");
+
+    // --- The guard ends (however: here SIGKILL): the app it started ends with it.
+    let guard = reaper.0.last_mut().unwrap();
+    guard.kill().unwrap();
+    guard.wait().unwrap();
+    let deadline = Instant::now() + secs(10);
+    while alive(third) {
+        assert!(Instant::now() < deadline, "the app outlived its guard");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -87,7 +87,8 @@ enum Command {
     /// What visitors searched for (and found nothing for), viewed, shortlisted and inquired
     /// about, counted on this device without personal data.
     Insights(insights::InsightsArgs),
-    /// The kiosk's admin PIN (`DATA_DIR/kiosk-pin.toml`), for an operator with local access.
+    /// The kiosk's admin PIN (`DATA_DIR/kiosk-pin.toml`), for an operator with local access,
+    /// and the guard that keeps a kiosk app running where no systemd does (Windows).
     Kiosk {
         #[command(subcommand)]
         command: KioskCommand,
@@ -100,6 +101,9 @@ enum KioskCommand {
     SetPin,
     /// Lift a lockout of the admin PIN and clear its failure count; the PIN stays.
     Unlock,
+    /// Keep the kiosk app running on the rules of the Linux unit: start it, end and start
+    /// it again when it stops drawing, start it again when it exits (but for status 0).
+    Guard(kiosk::GuardArgs),
 }
 
 #[derive(Subcommand)]
@@ -164,7 +168,14 @@ fn system_lang() -> Lang {
 fn main() -> ExitCode {
     showroom_core::process::small_pages();
     let cli = Cli::parse();
-    if !matches!(cli.command, Command::Serve(_)) {
+    // Long-running commands outlive a closed terminal.
+    if !matches!(
+        cli.command,
+        Command::Serve(_)
+            | Command::Kiosk {
+                command: KioskCommand::Guard(_)
+            }
+    ) {
         showroom_core::process::end_on_broken_pipe();
     }
     tracing_subscriber::fmt()
@@ -184,6 +195,24 @@ fn main() -> ExitCode {
             }
         },
     };
+    // The guard runs on the main thread, without the runtime: the app it starts gets the
+    // parent-death signal of the thread that started it, which must live as long as the guard.
+    if let Command::Kiosk {
+        command: KioskCommand::Guard(args),
+    } = &cli.command
+    {
+        let out = Output {
+            lang,
+            json: cli.json,
+        };
+        return match data_dir(&cli).and_then(|dir| kiosk::guard(&out, &dir, args)) {
+            Ok(code) => code,
+            Err(error) => {
+                report_error(&error, lang);
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -266,6 +295,7 @@ async fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             return match command {
                 KioskCommand::SetPin => kiosk::set_pin(&out, &dir),
                 KioskCommand::Unlock => kiosk::unlock(&out, &dir),
+                KioskCommand::Guard(_) => unreachable!("run before the runtime starts"),
             };
         }
         Command::Bench {

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod common;
-use common::{copy_dir, sample};
+#[cfg(unix)]
+use common::copy_dir;
+use common::sample;
 
 fn showroom(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_showroom"))
@@ -531,4 +533,153 @@ fn a_reader_that_stops_early_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     // Ended by SIGPIPE (13 on Linux and the BSDs), as `grep` or `cat` would be.
     assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}
+
+/// The guard's events, one JSON object a line.
+#[cfg(unix)]
+fn guard_events(out: &Output) -> Vec<serde_json::Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[cfg(unix)]
+fn kinds(events: &[serde_json::Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn the_kiosk_guard_restarts_on_the_units_rules() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+
+    // An app that keeps failing: three starts, then the guard gives up (exit 1).
+    let out = showroom(
+        data.path(),
+        &[
+            "--json",
+            "kiosk",
+            "guard",
+            "--restart-delay-secs",
+            "0",
+            "--start-limit-burst",
+            "3",
+            "--",
+            "sh",
+            "-c",
+            "test \"$SHOWROOM_DATA_DIR\" = \"$0\" && exit 3",
+            dir,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let events = guard_events(&out);
+    assert_eq!(
+        kinds(&events),
+        [
+            "started",
+            "ended",
+            "restarting",
+            "started",
+            "ended",
+            "restarting",
+            "started",
+            "ended",
+            "restarting",
+            "gave_up"
+        ]
+    );
+    // The app was told the data directory (or its status would be 1, not 3).
+    assert_eq!(events[1]["status"], 3);
+    assert_eq!(events[1]["reason"], "exited");
+    assert_eq!(events[9]["starts"], 3);
+
+    // An operator's exit (status 0) is final: one start, and the guard exits 0.
+    let out = showroom(data.path(), &["--json", "kiosk", "guard", "--", "true"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        kinds(&guard_events(&out)),
+        ["started", "ended", "operator_exit"]
+    );
+
+    // An app that never draws its screen (no heartbeat) is ended after the start timeout,
+    // and one killed by a signal is started again like any other end.
+    let out = showroom(
+        data.path(),
+        &[
+            "--json",
+            "kiosk",
+            "guard",
+            "--start-timeout-secs",
+            "1",
+            "--restart-delay-secs",
+            "0",
+            "--start-limit-burst",
+            "2",
+            "--",
+            "sleep",
+            "30",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let events = guard_events(&out);
+    assert_eq!(
+        kinds(&events),
+        [
+            "started",
+            "ended",
+            "restarting",
+            "started",
+            "ended",
+            "restarting",
+            "gave_up"
+        ]
+    );
+    assert_eq!(events[1]["reason"], "never_ready");
+    assert_eq!(events[1]["status"], serde_json::Value::Null);
+    assert!(events[1]["silent_secs"].as_f64().unwrap() >= 1.0);
+
+    // In words, in the operator's language.
+    let out = showroom(
+        data.path(),
+        &["--lang", "ru", "kiosk", "guard", "--", "true"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let said = text(&out.stdout);
+    assert!(said.contains("приложение запущено"), "{said}");
+    assert!(said.contains("оператор вышел из приложения"), "{said}");
+}
+
+#[test]
+fn the_kiosk_guard_refuses_bad_timings_and_a_missing_app() {
+    let data = tempfile::tempdir().unwrap();
+    for bad in [
+        &["kiosk", "guard", "--watchdog-secs", "0", "--", "true"][..],
+        &["kiosk", "guard", "--restart-delay-secs", "-1", "--", "true"],
+        &["kiosk", "guard", "--start-limit-burst", "0", "--", "true"],
+        &["kiosk", "guard", "--watchdog-secs", "1e9", "--", "true"],
+    ] {
+        let out = showroom(data.path(), bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+    }
+    let missing = data.path().join("no-such-app");
+    let out = showroom(
+        data.path(),
+        &[
+            "--lang",
+            "en",
+            "kiosk",
+            "guard",
+            "--",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(said.contains("no-such-app"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
 }

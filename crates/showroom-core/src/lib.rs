@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod catalog;
 pub mod error;
 pub mod generate;
+pub mod guard;
 pub mod i18n;
 pub mod inquiry;
 pub mod insights;

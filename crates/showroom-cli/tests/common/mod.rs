@@ -9,6 +9,7 @@ pub fn sample() -> PathBuf {
 }
 
 /// Copies the folder `from` (a bundle) to `to`, recursively.
+#[cfg_attr(not(unix), allow(dead_code))]
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
