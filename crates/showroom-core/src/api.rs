@@ -18,7 +18,7 @@ use crate::inquiry::{
     Background, FieldError, InquiryDraft, OutboxEntry, OutboxInfo, Sender, SubmitResult,
     TradeSettings, Withdrawal, validate_inquiry,
 };
-use crate::insights::{ExhibitorReport, Front, InsightRecord, InsightsReport};
+use crate::insights::{ExhibitorReport, InsightRecord, InsightsReport};
 use crate::kiosk::{AdminPin, PinCheck};
 use crate::media::ThumbSize;
 use crate::model::{CatalogInfo, ProductView};
@@ -32,16 +32,7 @@ pub const MAX_QR_URL: usize = 1024;
 /// The most references one history request may name.
 pub const MAX_REFS: usize = 50;
 
-/// Who is at the other end of the door.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FrontEnd {
-    /// The app in kiosk mode: unattended, shared by every visitor of the hall.
-    Kiosk,
-    /// The app on a buyer's own machine.
-    Desktop,
-    /// A browser of the online show: anyone on the internet.
-    Browser,
-}
+pub use crate::model::FrontEnd;
 
 /// Who asks for a demand report: the operator of a device by its admin PIN, or the
 /// online show's operator whose token `showroom serve` has checked.
@@ -209,7 +200,7 @@ impl Api {
                     .inner
                     .showroom
                     .record_inquiry_sent(
-                        self.front(),
+                        self.inner.front,
                         &products,
                         &country,
                         lang,
@@ -310,14 +301,6 @@ impl Api {
         })
     }
 
-    fn front(&self) -> Front {
-        match self.inner.front {
-            FrontEnd::Kiosk => Front::Kiosk,
-            FrontEnd::Desktop => Front::Desktop,
-            FrontEnd::Browser => Front::Browser,
-        }
-    }
-
     /// Counts what a visitor did (nothing when counting is off in the settings).
     pub async fn record_insight(&self, record: InsightRecord, lang: Lang) -> Result<(), ApiError> {
         if !self.inner.trade.insights.count {
@@ -325,7 +308,7 @@ impl Api {
         }
         self.inner
             .showroom
-            .record_insight(self.front(), &record, OffsetDateTime::now_utc())
+            .record_insight(self.inner.front, &record, OffsetDateTime::now_utc())
             .await
             .map_err(in_(lang))
     }

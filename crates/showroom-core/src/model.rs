@@ -8,6 +8,29 @@ use ts_rs::TS;
 
 use crate::i18n::Lang;
 
+/// Who is at the other end of the door (`api`), and whose counts a demand figure is
+/// (`insights`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrontEnd {
+    /// The app in kiosk mode: unattended, shared by every visitor of the hall.
+    Kiosk,
+    /// The app on a buyer's own machine.
+    Desktop,
+    /// A browser of the online show: anyone on the internet.
+    Browser,
+}
+
+impl FrontEnd {
+    /// The name stored with a count.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontEnd::Kiosk => "kiosk",
+            FrontEnd::Desktop => "desktop",
+            FrontEnd::Browser => "browser",
+        }
+    }
+}
+
 /// Text in several languages, keyed by BCP 47 primary tag (`zh`, `ru`, `en`, ...).
 pub type LocalizedText = BTreeMap<String, String>;
 

@@ -19,6 +19,7 @@ use ts_rs::TS;
 use crate::Showroom;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::model::FrontEnd;
 use crate::search::analysis::fold;
 
 pub use batch::{BATCH_PATH, BatchReport, InsightBatch, InsightHour};
@@ -34,25 +35,6 @@ pub const MIN_SESSIONS_TO_SEND: u32 = 3;
 /// Distinct query texts kept per hour, front end and language; further ones are counted
 /// without their text.
 pub const MAX_QUERIES_PER_HOUR: i64 = 500;
-
-/// Who the counts come from: the front end of the door that recorded them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Front {
-    Kiosk,
-    Desktop,
-    Browser,
-}
-
-impl Front {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Front::Kiosk => "kiosk",
-            Front::Desktop => "desktop",
-            Front::Browser => "browser",
-        }
-    }
-}
 
 /// One thing a visitor did, as the UI reports it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -152,7 +134,7 @@ fn valid_session(session: &str) -> bool {
 /// One count to add: `metric` under (lang, key, country) in `hour` for `front`.
 struct Bump<'a> {
     hour: i64,
-    front: Front,
+    front: FrontEnd,
     metric: &'a str,
     lang: &'a str,
     key: &'a str,
@@ -267,7 +249,7 @@ impl Showroom {
     /// nothing and is no error.
     pub async fn record_insight(
         &self,
-        front: Front,
+        front: FrontEnd,
         record: &InsightRecord,
         now: OffsetDateTime,
     ) -> Result<()> {
@@ -351,7 +333,7 @@ impl Showroom {
     /// Counts a queued inquiry: each of its products under the buyer's country.
     pub async fn record_inquiry_sent(
         &self,
-        front: Front,
+        front: FrontEnd,
         products: &[String],
         buyer_country: &str,
         lang: Lang,

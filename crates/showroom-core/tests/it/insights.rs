@@ -2,10 +2,9 @@
 //! of made-up texts capped, session ids forgotten once their hour is over, each finished
 //! hour batched once (after a grace period), and rare query texts never in a batch.
 
+use showroom_core::api::FrontEnd;
 use showroom_core::inquiry::{Source, SourceKind};
-use showroom_core::insights::{
-    Front, InsightBatch, InsightEvent, InsightRecord, MAX_QUERIES_PER_HOUR,
-};
+use showroom_core::insights::{InsightBatch, InsightEvent, InsightRecord, MAX_QUERIES_PER_HOUR};
 use showroom_core::{Config, Lang, Showroom};
 use time::{Duration, OffsetDateTime};
 
@@ -19,7 +18,7 @@ async fn search(showroom: &Showroom, session: &str, query: &str, results: u32, a
         },
     };
     showroom
-        .record_insight(Front::Kiosk, &record, at)
+        .record_insight(FrontEnd::Kiosk, &record, at)
         .await
         .unwrap();
 }
