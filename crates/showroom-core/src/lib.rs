@@ -691,7 +691,12 @@ impl Showroom {
         self.inner.store.probe_write().await
     }
 
+    /// Lets go of the data directory: the database's connections and the search index's
+    /// files. Windows refuses to delete or replace a file that is open, so the index is
+    /// dropped here rather than with the last clone of this `Showroom` (a search still
+    /// running keeps its own reference to the end).
     pub async fn close(&self) {
+        self.inner.index.store(None);
         self.inner.store.close().await;
     }
 }

@@ -204,6 +204,8 @@ impl MediaStore {
         }
     }
 
+    /// Makes the thumbnails of `rel` in the bundle folder `root`, which must be canonical
+    /// (as `catalog::load` hands it on), or nothing inside it is found inside it.
     fn make(
         &self,
         root: &Path,
@@ -338,12 +340,29 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&tmp, path)
+        replace(&tmp, path)
     })();
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     written
+}
+
+/// Renames `from` over `to`. On Windows a rename over a file that another thread or
+/// process is reading at that moment can be refused ("access denied", a sharing
+/// violation) where Linux never refuses: such a refusal is tried again for up to about a
+/// second, as readers here hold a file only while they read it.
+fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    for wait_ms in [1, 2, 5, 10, 20, 50, 100, 200, 300, 300] {
+        match fs::rename(from, to) {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+            }
+            other => return other,
+        }
+    }
+    fs::rename(from, to)
 }
 
 #[cfg(test)]
@@ -364,6 +383,8 @@ mod tests {
     #[test]
     fn threads_making_the_same_thumbnails_all_succeed() {
         let bundle = bundle_with_image(1300, 900);
+        // Canonical, as `catalog::load` hands it on (on Windows, a `\\?\` path).
+        let root = bundle.path().canonicalize().unwrap();
         let limits = Limits::default();
         for round in 0..12 {
             let media = tempfile::tempdir().unwrap();
@@ -375,7 +396,7 @@ mod tests {
                         // Separate stores on one folder, as two imports (or two
                         // processes) would have.
                         let store = MediaStore::open(media.path().to_path_buf()).unwrap();
-                        let (barrier, limits, root) = (&barrier, &limits, bundle.path());
+                        let (barrier, limits, root) = (&barrier, &limits, &root);
                         scope.spawn(move || {
                             barrier.wait();
                             store.make(root, "images/a.png", limits)
@@ -406,22 +427,23 @@ mod tests {
     #[test]
     fn a_broken_thumbnail_is_made_again() {
         let bundle = bundle_with_image(1300, 900);
+        let root = bundle.path().canonicalize().unwrap();
         let limits = Limits::default();
         let media = tempfile::tempdir().unwrap();
         let store = MediaStore::open(media.path().to_path_buf()).unwrap();
-        let digest = store.make(bundle.path(), "images/a.png", &limits).unwrap();
+        let digest = store.make(&root, "images/a.png", &limits).unwrap();
         for size in ThumbSize::ALL {
             let path = store.path(&digest, size);
             let whole = fs::read(&path).unwrap();
             // Cut short, as a crash or a full disk leaves it.
             fs::write(&path, &whole[..whole.len() / 2]).unwrap();
-            store.make(bundle.path(), "images/a.png", &limits).unwrap();
+            store.make(&root, "images/a.png", &limits).unwrap();
             let again = fs::read(&path).unwrap();
             assert_eq!(again.len(), whole.len(), "{size:?}");
             image::load_from_memory(&again).unwrap();
             // Zero-filled, as a power loss can leave it.
             fs::write(&path, vec![0u8; whole.len()]).unwrap();
-            store.make(bundle.path(), "images/a.png", &limits).unwrap();
+            store.make(&root, "images/a.png", &limits).unwrap();
             image::load_from_memory(&store.read(&digest, size).unwrap()).unwrap();
         }
     }
