@@ -10,10 +10,13 @@
 //! - `package`: the release app as a .deb with the sample catalog (and the AppImage where
 //!   the bundler can fetch its tools); `test` installs and starts a .deb of the debug build;
 //! - `soak`: the kiosk app against a flaky platform with a scripted visitor, memory sampled
-//!   (`docs/soak.md`); 3 minutes as a step of `test`.
+//!   (`docs/soak.md`); 3 minutes as a step of `test`;
+//! - `windows [FILTER…]`: the core's, the platform's and the CLI's tests built for Windows
+//!   and run under Wine; `test` runs them after clippy for Windows (`windows.rs`).
 
 mod package;
 mod soak;
+mod windows;
 
 use std::env;
 use std::fs;
@@ -41,10 +44,11 @@ fn main() -> ExitCode {
         "ui" => ui(),
         "package" => package::package(&env::args().skip(2).collect::<Vec<_>>()),
         "soak" => soak::soak(&env::args().skip(2).collect::<Vec<_>>()),
+        "windows" => windows::tests(&env::args().skip(2).collect::<Vec<_>>()),
         "schemathesis" => {
             status(cargo(&["build", "-p", "showroom-platform"])).and_then(|()| schemathesis())
         }
-        _ => Err("usage: cargo xtask <run|test|ui|schemathesis|package|soak>".into()),
+        _ => Err("usage: cargo xtask <run|test|ui|schemathesis|package|soak|windows>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,8 +150,10 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
+    windows::check()?;
     step("Rust tests (unit, integration on real SQLite and tantivy, CLI on the built binary)");
     status(cargo(&["test", "--workspace"]))?;
+    windows::tests(&[])?;
     // The app, the CLI and the reference platform, with the features `cargo test` unified
     // for the whole workspace: it built these binaries for the integration tests, so this
     // only checks them (building them one package at a time compiled the shared
