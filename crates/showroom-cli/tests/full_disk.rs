@@ -10,7 +10,11 @@
 //!
 //! `full_disk` runs `full_disk_inside` under `unshare --user --map-root-user --mount` (or
 //! `unshare --mount` as root). When no namespace can be made or no tmpfs mounted, it fails
-//! and says so: a full-disk test that did not run must not pass.
+//! and says so: a full-disk test that did not run must not pass. Linux only: the mount
+//! namespace and tmpfs are Linux's (the same core code answers a full disk on Windows,
+//! `ERROR_DISK_FULL` being `ErrorKind::StorageFull` too).
+
+#![cfg(target_os = "linux")]
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
