@@ -383,7 +383,7 @@ async fn counting(
                 let found = api
                     .search(request)
                     .await
-                    .map_err(|e| showroom_core::Error::Internal(e.message))?;
+                    .map_err(|e| showroom_core::Error::internal(e.message))?;
                 if !counted {
                     return Ok(());
                 }

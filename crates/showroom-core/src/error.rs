@@ -46,8 +46,15 @@ pub enum Error {
     Config { origin: String, detail: String },
     #[error("no catalog has been imported yet")]
     NoCatalog,
-    #[error("internal: {0}")]
-    Internal(String),
+    /// A fault of the program itself, not of its input or its machine: a library refusing
+    /// what the core built, an invariant broken. The cause, when there is one, is kept
+    /// (`source()`) and shown in the log line.
+    #[error("internal: {what}{}", .source.as_ref().map(|s| format!(": {s}")).unwrap_or_default())]
+    Internal {
+        what: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
     /// JSON the core writes or stored itself that does not (de)serialize.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
@@ -115,6 +122,25 @@ impl Error {
         }
     }
 
+    /// A broken invariant, with no other error behind it.
+    pub fn internal(what: impl Into<String>) -> Self {
+        Error::Internal {
+            what: what.into(),
+            source: None,
+        }
+    }
+
+    /// A library's refusal of what the core asked of it, kept as the cause.
+    pub fn internal_from(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Internal {
+            what: what.into(),
+            source: Some(Box::new(source)),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
@@ -146,7 +172,7 @@ impl Error {
             Error::NoCatalog => ErrorCode::NoCatalog,
             Error::Storage(_) | Error::Migrate(_) | Error::Io { .. } => ErrorCode::Storage,
             Error::Index(_) | Error::IndexUnusable(_) => ErrorCode::Search,
-            Error::Internal(_)
+            Error::Internal { .. }
             | Error::Json(_)
             | Error::TomlWrite(_)
             | Error::Worker(_)
@@ -200,7 +226,7 @@ impl Error {
             ),
             Error::Storage(_) | Error::Migrate(_) => tr(lang, "error-storage", &[]),
             Error::Index(_) | Error::IndexUnusable(_) => tr(lang, "error-search", &[]),
-            Error::Internal(_) | Error::Json(_) | Error::TomlWrite(_) | Error::Worker(_) => {
+            Error::Internal { .. } | Error::Json(_) | Error::TomlWrite(_) | Error::Worker(_) => {
                 tr(lang, "error-internal", &[])
             }
             Error::Platform(detail) => tr(lang, "error-platform", &[s("detail", detail.as_str())]),
@@ -366,4 +392,32 @@ fn toml_message(message: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_for_the_log_and_not_for_the_client() {
+        let cause = std::io::Error::other("the library said no");
+        let error = Error::internal_from("the thing asked of it", cause);
+        assert_eq!(
+            error.to_string(),
+            "internal: the thing asked of it: the library said no"
+        );
+        assert_eq!(
+            error.source().map(|s| s.to_string()).as_deref(),
+            Some("the library said no")
+        );
+        assert_eq!(error.code(), ErrorCode::Internal);
+        let told = error.localize_for_client(Lang::En);
+        assert!(!told.contains("library"), "{told}");
+        assert_eq!(told, Error::internal("x").localize_for_client(Lang::En));
+
+        let bare = Error::internal("an invariant");
+        assert_eq!(bare.to_string(), "internal: an invariant");
+        assert!(bare.source().is_none());
+    }
 }

@@ -144,7 +144,7 @@ fn write_pictures(pictures: &[(String, PathBuf, u64)], out: &Path) -> Result<()>
         .par_iter()
         .map(|source| {
             let image = image::open(source)
-                .map_err(|e| Error::Internal(format!("{}: {e}", source.display())))?;
+                .map_err(|e| Error::internal_from(source.display().to_string(), e))?;
             Ok((*source, image.into_rgb8()))
         })
         .collect::<Result<_>>()?;
@@ -154,7 +154,7 @@ fn write_pictures(pictures: &[(String, PathBuf, u64)], out: &Path) -> Result<()>
         let mut bytes = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85)
             .encode_image(&picture)
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::internal_from(format!("the JPEG of {rel}"), e))?;
         fs::write(&path, bytes).map_err(io(&path))
     })
 }

@@ -333,7 +333,7 @@ impl Showroom {
             .data
             .manifest
             .clone()
-            .ok_or_else(|| Error::Internal("valid bundle without manifest".into()))?;
+            .ok_or_else(|| Error::internal("a valid bundle without its manifest"))?;
         let counts = (
             loaded.data.products.len() as u32,
             loaded.data.exhibitors.len() as u32,

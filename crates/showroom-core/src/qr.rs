@@ -17,7 +17,9 @@ pub struct QrCode {
 /// The QR code of `url` (an address in the online show).
 pub fn qr_code(url: &str) -> Result<QrCode> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| Error::Internal(format!("qr: {e}")))?;
+        .map_err(|e| {
+            Error::internal(format!("the QR code of a {}-byte address: {e}", url.len()))
+        })?;
     let size = code.width();
     let colors = code.to_colors();
     let mut path = String::new();

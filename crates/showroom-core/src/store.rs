@@ -87,7 +87,7 @@ impl Store {
                 .fetch_one(&pool)
                 .await?;
         if applied != migrator.migrations.len() as i64 {
-            return Err(Error::Internal(format!(
+            return Err(Error::internal(format!(
                 "{}: the schema needs a migration, which a full disk does not allow",
                 path.display()
             )));
@@ -173,7 +173,7 @@ impl Store {
         let manifest = data
             .manifest
             .as_ref()
-            .ok_or_else(|| Error::Internal("catalog without manifest".into()))?;
+            .ok_or_else(|| Error::internal("a catalog without its manifest"))?;
         self.check_writable()?;
         let mut tx = self.pool.begin().await?;
         for table in [

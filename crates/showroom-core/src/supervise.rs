@@ -269,15 +269,15 @@ pub fn next_fire(now: &Zoned, at: Time) -> Result<Zoned> {
         let candidate = date
             .to_datetime(at)
             .to_zoned_datetime(now.time_zone().clone())
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::internal_from("the nightly restart's local time", e))?;
         if candidate.timestamp() > now.timestamp() {
             return Ok(candidate);
         }
         date = date
             .tomorrow()
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::internal_from("the nightly restart's next day", e))?;
     }
-    Err(Error::Internal(format!("no next {at} after {now}")))
+    Err(Error::internal(format!("no next {at} after {now}")))
 }
 
 /// The nightly restart: due from its time of day, carried out at the first moment the
@@ -380,7 +380,7 @@ pub fn write_heartbeat(path: &Path, heartbeat: &Heartbeat) -> Result<()> {
     json.push(b'\n');
     let name = path
         .file_name()
-        .ok_or_else(|| Error::Internal(format!("{}: not a file path", path.display())))?;
+        .ok_or_else(|| Error::internal(format!("{}: not a file path", path.display())))?;
     let mut tmp_name = name.to_os_string();
     tmp_name.push(".tmp");
     let tmp = path.with_file_name(tmp_name);

@@ -293,7 +293,7 @@ impl Platform {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .build()
-            .map_err(|e| Error::Internal(format!("http client: {}", describe(&e))))?;
+            .map_err(|e| Error::internal(format!("http client: {}", describe(&e))))?;
         Ok(Platform {
             http,
             base,
@@ -316,7 +316,7 @@ impl Platform {
     fn url(&self, path: &str) -> Result<Url> {
         self.base
             .join(path)
-            .map_err(|e| Error::Internal(format!("url: {e}")))
+            .map_err(|e| Error::internal_from(format!("the platform address + {path}"), e))
     }
 
     pub async fn health(&self) -> Result<Health> {
@@ -434,7 +434,7 @@ impl Platform {
     pub(crate) async fn inquiry_status(&self, id: &str) -> Result<StatusBody> {
         let mut url = self.url("v1/inquiries/")?;
         url.path_segments_mut()
-            .map_err(|_| Error::Internal("url cannot be a base".into()))?
+            .map_err(|_| Error::internal("the platform address cannot take a path"))?
             .pop_if_empty()
             .push(id);
         let response = self

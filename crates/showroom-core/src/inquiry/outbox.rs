@@ -217,7 +217,7 @@ pub(crate) async fn insert(
     conn.release().await?;
     get(pool, &inquiry.client_ref)
         .await?
-        .ok_or_else(|| Error::Internal("inserted inquiry vanished".into()))
+        .ok_or_else(|| Error::internal("an inquiry vanished right after it was stored"))
 }
 
 pub(crate) async fn get(pool: &SqlitePool, client_ref: &str) -> Result<Option<OutboxEntry>> {
@@ -489,7 +489,7 @@ pub(crate) async fn deliver_due(
         let permit = Arc::clone(&limit)
             .acquire_owned()
             .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| Error::internal_from("the sender's concurrency limit", e))?;
         let pool = pool.clone();
         let platform = platform.clone();
         tasks.spawn(async move {
