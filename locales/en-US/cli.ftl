@@ -73,6 +73,7 @@ cli-guard-ready = the app draws its screen (process { $pid }, { $seconds } s aft
 cli-guard-exited = the app (process { $pid }) ended with status { $status }
 cli-guard-hung = the app (process { $pid }) has not drawn its screen for { $seconds } s: it was ended
 cli-guard-never-ready = the app (process { $pid }) did not draw its screen within { $seconds } s of its start: it was ended
+cli-guard-start-failed = the app could not be started: { $error }
 cli-guard-restarting = starting the app again in { $seconds } s
 cli-guard-operator-exit = the app was left by an operator (status 0): the guard stops
 cli-guard-gave-up = { $starts ->

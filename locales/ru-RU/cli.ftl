@@ -90,6 +90,7 @@ cli-guard-ready = приложение рисует экран (процесс {
 cli-guard-exited = приложение (процесс { $pid }) завершилось с кодом { $status }
 cli-guard-hung = приложение (процесс { $pid }) не рисует экран уже { $seconds } с: оно остановлено
 cli-guard-never-ready = приложение (процесс { $pid }) не нарисовало экран за { $seconds } с после запуска: оно остановлено
+cli-guard-start-failed = не удалось запустить приложение: { $error }
 cli-guard-restarting = повторный запуск приложения через { $seconds } с
 cli-guard-operator-exit = оператор вышел из приложения (код 0): сторож завершает работу
 cli-guard-gave-up = { $starts ->

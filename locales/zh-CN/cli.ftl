@@ -55,6 +55,7 @@ cli-guard-ready = 应用已绘制屏幕（进程 { $pid }，启动后 { $seconds
 cli-guard-exited = 应用（进程 { $pid }）已退出，状态码 { $status }
 cli-guard-hung = 应用（进程 { $pid }）已 { $seconds } 秒未绘制屏幕：已将其结束
 cli-guard-never-ready = 应用（进程 { $pid }）启动后 { $seconds } 秒内未绘制屏幕：已将其结束
+cli-guard-start-failed = 无法启动应用：{ $error }
 cli-guard-restarting = { $seconds } 秒后重新启动应用
 cli-guard-operator-exit = 操作员已退出应用（状态码 0）：守护程序停止
 cli-guard-gave-up = { $seconds } 秒内已启动 { $starts } 次：在操作员查看日志并重新启动守护程序之前，不再启动应用

@@ -99,6 +99,11 @@ pub struct GuardArgs {
     /// StartLimitIntervalSec.
     #[arg(long, default_value_t = 600.0, value_parser = positive_secs)]
     start_limit_interval_secs: f64,
+    /// Append the guard's events (with the time) and the app's own output to this file.
+    /// On Windows the guard then also lets go of its console window, so that no console
+    /// stays on a kiosk's screen for a visitor to close.
+    #[arg(long)]
+    log: Option<std::path::PathBuf>,
     /// The app and its arguments, after `--`; by default `sco-showroom --kiosk` from this
     /// program's folder (where the installers put both).
     #[arg(last = true)]
@@ -121,8 +126,9 @@ fn positive_secs(text: &str) -> Result<f64, String> {
 }
 
 /// Runs the guard until the app exits with status 0 (exit 0) or the start limit is spent
-/// (exit 1). Each event is a line on stdout (a JSON object with `--json`); a write that
-/// fails (the terminal went away) is dropped, and the guard goes on.
+/// (exit 1). Each event is a line on stdout (a JSON object with `--json`) and, with
+/// `--log`, in the log file; a write that fails (the terminal went away) is dropped, and
+/// the guard goes on.
 pub fn guard(out: &Output, data_dir: &Path, args: &GuardArgs) -> anyhow::Result<ExitCode> {
     use showroom_core::guard::{EndReason, GuardEvent, GuardOutcome, GuardSettings, Guarded, run};
     use std::io::Write;
@@ -147,10 +153,28 @@ pub fn guard(out: &Output, data_dir: &Path, args: &GuardArgs) -> anyhow::Result<
         start_limit_burst: args.start_limit_burst,
         start_limit_interval: Duration::from_secs_f64(args.start_limit_interval_secs),
     };
+    let mut log = match &args.log {
+        Some(path) => Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| showroom_core::Error::io(path, e))?,
+        ),
+        None => None,
+    };
+    #[cfg(windows)]
+    if log.is_some() {
+        // SAFETY: detaches this process from its console; nothing here holds the console.
+        unsafe {
+            windows_sys::Win32::System::Console::FreeConsole();
+        }
+    }
     let app = Guarded {
         program,
         args: app_args,
         data_dir: data_dir.to_path_buf(),
+        log: args.log.clone(),
     };
     let secs = |v: f64| n("seconds", (v * 10.0).round() / 10.0);
     let mut on_event = |event: &GuardEvent| {
@@ -210,6 +234,11 @@ pub fn guard(out: &Output, data_dir: &Path, args: &GuardArgs) -> anyhow::Result<
                         secs(silent_secs.unwrap_or_default()),
                     ],
                 ),
+                GuardEvent::StartFailed { error } => tr(
+                    out.lang,
+                    "cli-guard-start-failed",
+                    &[s("error", error.as_str())],
+                ),
                 GuardEvent::Restarting { after_secs } => {
                     tr(out.lang, "cli-guard-restarting", &[secs(*after_secs)])
                 }
@@ -226,6 +255,12 @@ pub fn guard(out: &Output, data_dir: &Path, args: &GuardArgs) -> anyhow::Result<
         };
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{line}").and_then(|_| stdout.flush());
+        if let Some(file) = log.as_mut() {
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            let _ = writeln!(file, "{now} guard: {line}");
+        }
     };
     Ok(match run(&app, &settings, &mut on_event)? {
         GuardOutcome::OperatorExit => ExitCode::SUCCESS,

@@ -666,7 +666,10 @@ fn the_kiosk_guard_refuses_bad_timings_and_a_missing_app() {
         let out = showroom(data.path(), bad);
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
     }
+    // A program that cannot be started is tried again like one that ended, up to the
+    // start limit.
     let missing = data.path().join("no-such-app");
+    let log = data.path().join("guard.log");
     let out = showroom(
         data.path(),
         &[
@@ -674,12 +677,24 @@ fn the_kiosk_guard_refuses_bad_timings_and_a_missing_app() {
             "en",
             "kiosk",
             "guard",
+            "--restart-delay-secs",
+            "0",
+            "--start-limit-burst",
+            "2",
+            "--log",
+            log.to_str().unwrap(),
             "--",
             missing.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(1));
-    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert_eq!(said.matches("could not be started").count(), 2, "{said}");
     assert!(said.contains("no-such-app"), "{said}");
-    assert!(!said.contains("panicked"), "{said}");
+    assert!(said.contains("2 starts within 600 s"), "{said}");
+    assert!(!text(&out.stderr).contains("panicked"));
+    // The log holds the same lines, each with its time.
+    let logged = fs::read_to_string(&log).unwrap();
+    assert_eq!(logged.lines().count(), said.lines().count(), "{logged}");
+    assert!(logged.lines().all(|l| l.contains(" guard: ")), "{logged}");
 }

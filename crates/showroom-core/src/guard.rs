@@ -4,11 +4,11 @@
 //!
 //! | the unit | the guard |
 //! |---|---|
-//! | `READY=1` once the UI draws | the first heartbeat of the new process that says `ui_fresh` |
+//! | `READY=1` once the UI draws | the first heartbeat of the new process (its pid, started after the guard started it) that says `ui_fresh` |
 //! | `WATCHDOG=1` while the UI is fresh | each new heartbeat of that process that says `ui_fresh` |
 //! | `WatchdogSec=30` | [`GuardSettings::watchdog`]: no such heartbeat for this long, and the app is ended |
 //! | `TimeoutStartSec=180` | [`GuardSettings::start_timeout`]: no fresh UI this long after the start, and the app is ended |
-//! | `Restart=always`, `RestartSec=2` | every end is followed by a start after [`GuardSettings::restart_delay`]… |
+//! | `Restart=always`, `RestartSec=2` | every end, and every start that fails, is followed by a start after [`GuardSettings::restart_delay`]… |
 //! | `RestartPreventExitStatus=0` | …but an exit with status 0 (an operator leaving with the admin PIN) |
 //! | `StartLimitBurst=10`, `StartLimitIntervalSec=600` | a start that would be the eleventh within ten minutes is not made: the guard gives up |
 //!
@@ -17,6 +17,11 @@
 //! longer draws writes `ui_fresh: false` after the app's own reloads have failed (the
 //! reload comes first, as under systemd). The guard ends the app it started when the guard
 //! ends, however it ends (a job object on Windows, the parent-death signal on Linux).
+//!
+//! One difference stays: systemd hears the app over a socket, the guard through a file.
+//! An app that cannot write its heartbeat file (a full disk, a file it may not replace)
+//! looks hung to the guard and is started again, at most `start_limit_burst` times within
+//! the interval.
 //!
 //! [`Watch`] and [`StartLimit`] decide from inputs; [`run`] gathers them (the clock, the
 //! heartbeat file, the child's exit) and acts.
@@ -74,16 +79,20 @@ pub enum Health {
 pub struct Watch {
     pid: u32,
     started: Instant,
+    /// The wall clock when the guard started it: a beat of a process started earlier is
+    /// another run's, even with the same pid (Windows reuses pids soon).
+    started_at: OffsetDateTime,
     last_written: Option<OffsetDateTime>,
     ready_at: Option<Instant>,
     fed_at: Option<Instant>,
 }
 
 impl Watch {
-    pub fn new(pid: u32, started: Instant) -> Watch {
+    pub fn new(pid: u32, started: Instant, started_at: OffsetDateTime) -> Watch {
         Watch {
             pid,
             started,
+            started_at,
             last_written: None,
             ready_at: None,
             fed_at: None,
@@ -92,9 +101,11 @@ impl Watch {
 
     /// Takes in the heartbeat file as read at `now`. Only a new beat (another
     /// `written_at`) of this run's process feeds the watchdog, and only when it says the
-    /// UI is fresh: the file of an earlier run, or the same beat read twice, feeds nothing.
+    /// UI is fresh: the file of an earlier run (another pid, or the same pid started
+    /// before this run), or the same beat read twice, feeds nothing.
     pub fn observe(&mut self, beat: &Heartbeat, now: Instant) {
-        if beat.pid != self.pid || self.last_written == Some(beat.written_at) {
+        let earlier_run = beat.started_at + time::Duration::SECOND < self.started_at;
+        if beat.pid != self.pid || earlier_run || self.last_written == Some(beat.written_at) {
             return;
         }
         self.last_written = Some(beat.written_at);
@@ -174,6 +185,10 @@ pub enum GuardEvent {
         /// 1 for the first start.
         start: u32,
     },
+    /// The program could not be started (missing, refused): counted as a start that ended.
+    StartFailed {
+        error: String,
+    },
     Ready {
         pid: u32,
         after_secs: f64,
@@ -212,13 +227,16 @@ pub struct Guarded {
     pub args: Vec<OsString>,
     /// Given to the app as `SHOWROOM_DATA_DIR`; its heartbeat file is read from here.
     pub data_dir: PathBuf,
+    /// Where the app's own output goes (appended); `None`: the guard's stderr.
+    pub log: Option<PathBuf>,
 }
 
 /// How often the child and the heartbeat file are looked at.
 const POLL: Duration = Duration::from_millis(500);
 
 /// Keeps `app` running until it exits with status 0 or the start limit is spent, telling
-/// `on_event` what happens. Fails only when the program cannot be started at all.
+/// `on_event` what happens. A start that fails counts like a run that ended at once.
+/// Fails only when the guard itself cannot work (its job object, its log, waiting).
 pub fn run(
     app: &Guarded,
     settings: &GuardSettings,
@@ -237,19 +255,49 @@ pub fn run(
             return Ok(GuardOutcome::GaveUp);
         }
         let mut command = Command::new(&app.program);
-        // The guard's stdout holds its events alone: the app's output goes to stderr.
         command
             .args(&app.args)
             .env("SHOWROOM_DATA_DIR", &app.data_dir)
-            .stdout(std::io::stderr());
-        let mut child = family
-            .spawn(&mut command)
-            .map_err(|e| Error::io(&app.program, e))?;
+            // systemd's variables are for the guard, when systemd runs it, not for the app.
+            .env_remove("NOTIFY_SOCKET")
+            .env_remove("WATCHDOG_USEC")
+            .env_remove("WATCHDOG_PID");
+        // The guard's stdout holds its events alone: the app's output goes to the log, or
+        // to the guard's stderr.
+        match &app.log {
+            Some(path) => {
+                let log = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| Error::io(path, e))?;
+                let err = log.try_clone().map_err(|e| Error::io(path, e))?;
+                command.stdout(log).stderr(err);
+            }
+            None => {
+                command.stdout(std::io::stderr());
+            }
+        }
+        let started_at = OffsetDateTime::now_utc();
+        let mut child = match family.spawn(&mut command) {
+            Ok(child) => child,
+            Err(error) => {
+                on_event(&GuardEvent::StartFailed {
+                    error: format!("{}: {error}", app.program.display()),
+                });
+                on_event(&GuardEvent::Restarting {
+                    after_secs: settings.restart_delay.as_secs_f64(),
+                });
+                std::thread::sleep(settings.restart_delay);
+                continue;
+            }
+        };
         start += 1;
         let pid = child.id();
         on_event(&GuardEvent::Started { pid, start });
-        let (reason, status, silent) = watch(&mut child, &heartbeat, settings, on_event)
-            .map_err(|e| Error::io(&app.program, e))?;
+        let (reason, status, silent) =
+            watch(&mut child, started_at, &heartbeat, settings, on_event)
+                .map_err(|e| Error::io(&app.program, e))?;
         on_event(&GuardEvent::Ended {
             pid,
             reason,
@@ -271,12 +319,13 @@ pub fn run(
 /// guard ended it) how long it had been silent.
 fn watch(
     child: &mut Child,
+    started_at: OffsetDateTime,
     heartbeat: &Path,
     settings: &GuardSettings,
     on_event: &mut dyn FnMut(&GuardEvent),
 ) -> std::io::Result<(EndReason, Option<i32>, Option<Duration>)> {
     let pid = child.id();
-    let mut watch = Watch::new(pid, Instant::now());
+    let mut watch = Watch::new(pid, Instant::now(), started_at);
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok((EndReason::Exited, status.code(), None));
@@ -299,7 +348,11 @@ fn watch(
         };
         if let Some(reason) = reason {
             let silent = now.saturating_duration_since(watch.fed_at.unwrap_or(watch.started));
-            // An app that exited just now is reaped by the wait.
+            // An app that exited on its own meanwhile (an operator's exit) is taken at its
+            // word, not as hung.
+            if let Some(status) = child.try_wait()? {
+                return Ok((EndReason::Exited, status.code(), None));
+            }
             let _ = child.kill();
             let status = child.wait()?;
             return Ok((reason, status.code(), Some(silent)));
@@ -419,12 +472,17 @@ mod tests {
         Duration::from_secs(n)
     }
 
+    fn at(unix: i64) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(unix).unwrap()
+    }
+
+    /// A beat of a process started at 99 (Unix seconds), written at `written_at`.
     fn beat(pid: u32, written_at: i64, ui_fresh: bool) -> Heartbeat {
-        let at = OffsetDateTime::from_unix_timestamp(written_at).unwrap();
+        let at = at(written_at);
         Heartbeat {
             app_version: "0".into(),
             pid,
-            started_at: at,
+            started_at: self::at(99),
             last_frame_at: None,
             last_input_at: None,
             ui_fresh,
@@ -442,7 +500,7 @@ mod tests {
     fn a_new_run_is_starting_until_a_fresh_beat_of_its_own() {
         let settings = GuardSettings::default();
         let t0 = Instant::now();
-        let mut watch = Watch::new(7, t0);
+        let mut watch = Watch::new(7, t0, at(99));
         assert_eq!(watch.health(&settings, t0 + secs(10)), Health::Starting);
         // The previous run's file (another pid) says fresh: it counts for nothing.
         watch.observe(&beat(6, 100, true), t0 + secs(11));
@@ -461,7 +519,7 @@ mod tests {
     fn only_new_fresh_beats_feed_the_watchdog() {
         let settings = GuardSettings::default();
         let t0 = Instant::now();
-        let mut watch = Watch::new(7, t0);
+        let mut watch = Watch::new(7, t0, at(99));
         watch.observe(&beat(7, 100, true), t0 + secs(5));
         // The same beat read again later (a process that stopped writing) feeds nothing.
         watch.observe(&beat(7, 100, true), t0 + secs(30));
@@ -474,6 +532,22 @@ mod tests {
         watch.observe(&beat(7, 131, true), t0 + secs(34));
         assert_eq!(watch.health(&settings, t0 + secs(60)), Health::Fine);
         assert_eq!(watch.ready_after(), Some(secs(5)));
+    }
+
+    #[test]
+    fn a_reused_pid_does_not_make_an_old_beat_this_runs() {
+        let settings = GuardSettings::default();
+        let t0 = Instant::now();
+        // This run was started at 200; the file still holds the beat of a process with
+        // the same pid that started at 99 and was drawing.
+        let mut watch = Watch::new(7, t0, at(200));
+        watch.observe(&beat(7, 150, true), t0 + secs(1));
+        assert_eq!(watch.ready_after(), None);
+        let mut own = beat(7, 205, true);
+        own.started_at = at(200);
+        watch.observe(&own, t0 + secs(6));
+        assert_eq!(watch.ready_after(), Some(secs(6)));
+        assert_eq!(watch.health(&settings, t0 + secs(30)), Health::Fine);
     }
 
     #[test]
