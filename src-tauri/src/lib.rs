@@ -417,6 +417,7 @@ fn open_window(
     webview::lean(&window);
     supervision::watch_web_process(&window, supervision);
     if kiosk {
+        webview::lock_down(&window);
         // Alt+F4 or a window manager's close button: a kiosk stays open. Only the admin's
         // Exit (PIN checked by the core) ends it.
         window.on_window_event(|event| {

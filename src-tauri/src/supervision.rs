@@ -115,9 +115,14 @@ pub fn watch_web_process(window: &tauri::WebviewWindow, supervision: Arc<Supervi
                 // SAFETY: a COM call on the event's own arguments, during the event.
                 unsafe { args.ProcessFailedKind(&mut kind)? };
             }
+            // The browser process behind the web view is gone: no reload can bring the
+            // page back, so the app ends for its supervisor to start it afresh.
+            if kind == COREWEBVIEW2_PROCESS_FAILED_KIND_BROWSER_PROCESS_EXITED {
+                tracing::error!("the web view's browser process ended");
+                std::process::exit(showroom_core::supervise::EXIT_WEBVIEW_UNRECOVERABLE);
+            }
             // GPU and utility processes are restarted by WebView2 itself.
             let page_lost = [
-                COREWEBVIEW2_PROCESS_FAILED_KIND_BROWSER_PROCESS_EXITED,
                 COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_EXITED,
                 COREWEBVIEW2_PROCESS_FAILED_KIND_FRAME_RENDER_PROCESS_EXITED,
                 COREWEBVIEW2_PROCESS_FAILED_KIND_RENDER_PROCESS_UNRESPONSIVE,

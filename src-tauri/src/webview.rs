@@ -34,3 +34,36 @@ pub fn lean(window: &tauri::WebviewWindow) {
 
 #[cfg(not(target_os = "linux"))]
 pub fn lean(_window: &tauri::WebviewWindow) {}
+
+/// A kiosk's web view on Windows: WebView2's browser keys off (print, find, save, the
+/// downloads list: Ctrl+P opens a print dialog whose "save as PDF" browses the disk), no
+/// default context menu, no developer tools. These hold while the page is hung or loading,
+/// when the UI's own key filter does not run. (WebKitGTK has no such browser keys.)
+#[cfg(windows)]
+pub fn lock_down(window: &tauri::WebviewWindow) {
+    let done = window.with_webview(|webview| {
+        use webview2_com::Microsoft::Web::WebView2::Win32::ICoreWebView2Settings3;
+        use windows_core::Interface;
+        // SAFETY: COM calls on the web view's own settings, on the thread that owns it.
+        let set = unsafe {
+            (|| -> windows_core::Result<()> {
+                let settings = webview.controller().CoreWebView2()?.Settings()?;
+                settings.SetAreDefaultContextMenusEnabled(false)?;
+                settings.SetAreDevToolsEnabled(false)?;
+                settings
+                    .cast::<ICoreWebView2Settings3>()?
+                    .SetAreBrowserAcceleratorKeysEnabled(false)?;
+                Ok(())
+            })()
+        };
+        if let Err(error) = set {
+            tracing::error!(%error, "cannot lock the kiosk's web view down");
+        }
+    });
+    if let Err(error) = done {
+        tracing::error!(%error, "cannot lock the kiosk's web view down");
+    }
+}
+
+#[cfg(not(windows))]
+pub fn lock_down(_window: &tauri::WebviewWindow) {}
