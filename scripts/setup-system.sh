@@ -5,7 +5,8 @@
 # window manager sending Alt+F4), Chromium for the browser tests, nginx and openssl for
 # the online show's tests behind a real TLS proxy (ui/e2e-browser/nginx.mjs), wrk for its
 # load benchmark (ui/e2e-browser/loadbench.mjs), bc for scripts/measure-memory.sh,
-# mingw-w64 and wine64 to build the Windows programs and run their tests (xtask/src/windows.rs).
+# mingw-w64 and wine64 to build the Windows programs and run their tests, nsis for the
+# Windows installer (xtask/src/windows.rs).
 # Idempotent: when every package is present it installs nothing and prints one line.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ packages=(
   tidy
   chromium
   nginx openssl wrk bc
-  mingw-w64 wine64
+  mingw-w64 wine64 nsis
 )
 
 missing=()

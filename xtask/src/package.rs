@@ -55,7 +55,7 @@ fn tauri(args: &[&str]) -> Command {
     command
 }
 
-fn megabytes(path: &Path) -> f64 {
+pub(crate) fn megabytes(path: &Path) -> f64 {
     fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1_000_000.0
 }
 
@@ -66,9 +66,11 @@ pub fn package(args: &[String]) -> Result {
     for arg in args {
         match arg.as_str() {
             "--appimage" => require_appimage = true,
+            "--windows" => return crate::windows::package(),
             other => {
                 return Err(format!(
-                    "package: unknown option {other} (usage: cargo xtask package [--appimage])"
+                    "package: unknown option {other} \
+                     (usage: cargo xtask package [--appimage | --windows])"
                 ));
             }
         }

@@ -356,7 +356,11 @@ fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     #[cfg(windows)]
     for wait_ms in [1, 2, 5, 10, 20, 50, 100, 200, 300, 300] {
         match fs::rename(from, to) {
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            // ERROR_ACCESS_DENIED, or ERROR_SHARING_VIOLATION (32), which std gives no kind.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::PermissionDenied
+                    || e.raw_os_error() == Some(32) =>
+            {
                 std::thread::sleep(std::time::Duration::from_millis(wait_ms));
             }
             other => return other,
