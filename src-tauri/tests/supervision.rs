@@ -224,6 +224,17 @@ fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
     }
 }
 
+/// A display of its own, and a data directory whose `showroom.toml` is `settings`.
+fn stage(settings: &str) -> (Reaper, String, tempfile::TempDir, PathBuf) {
+    let mut reaper = Reaper(Vec::new());
+    let display = xvfb(&mut reaper);
+    let dir = tempfile::tempdir().unwrap();
+    let data: PathBuf = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::write(data.join("showroom.toml"), settings).unwrap();
+    (reaper, display, dir, data)
+}
+
 fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
@@ -231,17 +242,10 @@ fn secs(n: u64) -> Duration {
 #[test]
 fn the_app_is_supervised_end_to_end() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut reaper = Reaper(Vec::new());
-    let display = xvfb(&mut reaper);
-    let dir = tempfile::tempdir().unwrap();
-    let data: PathBuf = dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::write(
-        data.join("showroom.toml"),
+    let (mut reaper, display, dir, data) = stage(
         "[supervise]\nheartbeat_interval_secs = 1\nstale_secs = 8\nreload_cap = 2\n\
          reload_window_secs = 600\n",
-    )
-    .unwrap();
+    );
     let socket_path = dir.path().join("notify.sock");
     let mut notes = Notifications::bind(&socket_path);
 
@@ -373,16 +377,8 @@ fn alive(pid: u32) -> bool {
 #[test]
 fn the_kiosk_guard_keeps_the_real_app_running() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut reaper = Reaper(Vec::new());
-    let display = xvfb(&mut reaper);
-    let dir = tempfile::tempdir().unwrap();
-    let data: PathBuf = dir.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::write(
-        data.join("showroom.toml"),
-        "[supervise]\nheartbeat_interval_secs = 1\nstale_secs = 8\n",
-    )
-    .unwrap();
+    let (mut reaper, display, _dir, data) =
+        stage("[supervise]\nheartbeat_interval_secs = 1\nstale_secs = 8\n");
     let mut guard = Command::new(cli_binary())
         .arg("--data-dir")
         .arg(&data)

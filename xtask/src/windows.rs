@@ -255,37 +255,22 @@ pub fn package() -> Result {
         }
     }
     shim(&installed)?;
-    let data = r"C:\ProgramData\SCO Showroom\data";
-    let exe = r"C:\Program Files\SCO Showroom\showroom.exe";
-    let imported = under_wine(
-        &wine,
-        &prefix,
-        &[
-            exe,
+    // The installed CLI on the kiosk's data folder, as an operator would run it.
+    let installed_cli = |args: &[&str]| {
+        let mut all = vec![
+            r"C:\Program Files\SCO Showroom\showroom.exe",
             "--data-dir",
-            data,
+            r"C:\ProgramData\SCO Showroom\data",
             "--json",
-            "import",
-            r"C:\Program Files\SCO Showroom\catalog",
-        ],
-    )?;
+        ];
+        all.extend_from_slice(args);
+        under_wine(&wine, &prefix, &all)
+    };
+    let imported = installed_cli(&["import", r"C:\Program Files\SCO Showroom\catalog"])?;
     if !imported.contains("\"products\": 165") {
         return Err(format!("the installed catalog did not import: {imported}"));
     }
-    let found = under_wine(
-        &wine,
-        &prefix,
-        &[
-            exe,
-            "--data-dir",
-            data,
-            "--json",
-            "search",
-            "мёд",
-            "--limit",
-            "3",
-        ],
-    )?;
+    let found = installed_cli(&["search", "мёд", "--limit", "3"])?;
     if !found.contains("honey") {
         return Err(format!("the installed CLI found no honey: {found}"));
     }
