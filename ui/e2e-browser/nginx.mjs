@@ -222,8 +222,9 @@ export function nginxConfig(dir, { httpPort, httpsPort, upstreams, cert, key, un
   writeFileSync(snippet, readFileSync(join(shipped, 'sco-showroom-proxy.conf'), 'utf8'));
   const site = substitute(readFileSync(join(shipped, 'sco-showroom.conf'), 'utf8'), 'sco-showroom.conf', [
     [/\bshow\.example\.cn\b/g, 'localhost', 3],
-    ['server 127.0.0.1:8081 ', `server 127.0.0.1:${upstreams[0]} `, 1],
-    ['server 127.0.0.1:8082 ', `server 127.0.0.1:${upstreams[1]} `, 1],
+    // Twice each: the replicas, and the same replicas for the demand counts.
+    ['server 127.0.0.1:8081 ', `server 127.0.0.1:${upstreams[0]} `, 2],
+    ['server 127.0.0.1:8082 ', `server 127.0.0.1:${upstreams[1]} `, 2],
     // The ports, on loopback only: a test does not publish anything on the machine's network.
     [/listen 80\b/g, `listen 127.0.0.1:${httpPort}`, 2],
     [/listen \[::\]:80\b/g, `listen [::1]:${httpPort}`, 2],
@@ -231,7 +232,7 @@ export function nginxConfig(dir, { httpPort, httpsPort, upstreams, cert, key, un
     [/listen \[::\]:443\b/g, `listen [::1]:${httpsPort}`, 2],
     ['/etc/ssl/certs/sco-showroom.pem', cert, 2],
     ['/etc/ssl/private/sco-showroom.key', key, 2],
-    ['/etc/nginx/snippets/sco-showroom-proxy.conf', snippet, 2],
+    ['/etc/nginx/snippets/sco-showroom-proxy.conf', snippet, 3],
   ]);
   // The load benchmark sends everything from one address: it measures the proxy path, not
   // the per-client limits, so it leaves those lines out.
