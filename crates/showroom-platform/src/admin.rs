@@ -17,7 +17,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::{AppState, Faults, authorized, conn, internal, json_response, now, problem, publish};
+use crate::{
+    AppState, Faults, authorized, conn, internal, json_response, now, problem, publish, too_large,
+};
 
 /// The largest admin request body.
 const MAX_BODY: usize = 64 * 1024;
@@ -57,12 +59,7 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for Body<T> {
 
     async fn from_request(request: Request, _: &Arc<AppState>) -> Result<Self, Self::Rejection> {
         let Ok(bytes) = axum::body::to_bytes(request.into_body(), MAX_BODY).await else {
-            return Err(problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too large",
-                None,
-                &[],
-            ));
+            return Err(too_large("too large", None));
         };
         serde_json::from_slice(&bytes).map(Body).map_err(|e| {
             problem(

@@ -20,7 +20,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::{
     AppState, Kill, authorized, canonical_sha256, draw_fault, injected, internal, json_response,
-    now, problem, unauthorized,
+    now, problem, too_large, unauthorized,
 };
 
 /// A batch holds at most a day's hours; its body at most this many bytes.
@@ -78,11 +78,9 @@ pub(crate) async fn post_batch(State(state): State<Arc<AppState>>, request: Requ
     let bytes: Bytes = match axum::body::to_bytes(body, MAX_BATCH_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
+            return too_large(
                 "the batch is too large",
                 Some(format!("at most {MAX_BATCH_BYTES} bytes")),
-                &[],
             );
         }
     };

@@ -287,6 +287,17 @@ fn problem(
     response
 }
 
+/// 413 for a body refused before it was read to its end. The rest of the body
+/// is still on the wire, so the connection closes after this answer, and says
+/// so: a client must not send its next request on it.
+pub(crate) fn too_large(title: &str, detail: Option<String>) -> Response {
+    let mut response = problem(StatusCode::PAYLOAD_TOO_LARGE, title, detail, &[]);
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 fn json_response(status: StatusCode, value: Value) -> Response {
     let mut response = (status, value.to_string()).into_response();
     response.headers_mut().insert(
@@ -424,11 +435,9 @@ async fn post_inquiry(State(state): State<Arc<AppState>>, request: Request) -> R
     let bytes: Bytes = match axum::body::to_bytes(body, state.max_body).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return problem(
-                StatusCode::PAYLOAD_TOO_LARGE,
+            return too_large(
                 "the inquiry is too large",
                 Some(format!("at most {} bytes", state.max_body)),
-                &[],
             );
         }
     };

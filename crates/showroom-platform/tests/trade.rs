@@ -353,6 +353,8 @@ async fn contract_replay_conflict_and_errors() {
         .await
         .unwrap();
     assert_eq!(huge.status(), 413);
+    // The rest of the body is unread, so the connection must not be reused.
+    assert_eq!(huge.headers()["connection"], "close");
 
     let status = http
         .get(format!(

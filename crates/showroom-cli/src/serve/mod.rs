@@ -474,16 +474,19 @@ fn json_body<T: DeserializeOwned>(
     let body = body.map_err(|rejection| -> Box<Response> {
         let status = rejection.status();
         metrics::counter!("showroom_refusals_total", "reason" => "body").increment(1);
-        Box::new(
-            (
-                status,
-                axum::Json(ApiError::new(
-                    &Error::BadRequest(format!("the body is over {} KiB", MAX_BODY / 1024)),
-                    lang,
-                )),
-            )
-                .into_response(),
+        let mut response = (
+            status,
+            axum::Json(ApiError::new(
+                &Error::BadRequest(format!("the body is over {} KiB", MAX_BODY / 1024)),
+                lang,
+            )),
         )
+            .into_response();
+        // The rest of the body is unread: the connection ends with this answer.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        Box::new(response)
     })?;
     serde_json::from_slice(&body)
         .map_err(|e| Box::new(bad_request(e.to_string(), lang).into_response()))
