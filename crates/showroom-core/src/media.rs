@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use image::{DynamicImage, ImageReader, RgbImage};
+use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -29,6 +29,8 @@ pub enum ThumbSize {
     Detail,
     /// The kiosk's full-screen gallery. Made only from sources larger than `Detail`;
     /// otherwise the detail file is that image at its own size and serves here too.
+    /// A JPEG source not much larger than this is kept as it is, tags left out
+    /// (`full_as_it_is`).
     Full,
 }
 
@@ -233,21 +235,132 @@ impl MediaStore {
             value: rel.into(),
             detail: e.to_string(),
         };
-        let mut image = reader.decode().map_err(decode_error)?;
+        let write_error = |e: std::io::Error| ProblemKind::ImageDecode {
+            value: rel.into(),
+            detail: e.to_string(),
+        };
+        let mut decoder = reader.into_decoder().map_err(decode_error)?;
+        // A camera's "rotate me" tag is applied here: the thumbnails carry no tags.
+        let orientation = decoder
+            .orientation()
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+        image.apply_orientation(orientation);
         // Largest first, each size scaled from the one before: far less filtering work
         // than scaling the camera-size source three times.
         let mut sizes: Vec<ThumbSize> = Self::sizes_for(image.width(), image.height()).collect();
         sizes.sort_by_key(|s| std::cmp::Reverse(s.pixels()));
         for size in sizes {
+            let path = self.path(&digest, size);
+            if size == ThumbSize::Full
+                && format == image::ImageFormat::Jpeg
+                && orientation == image::metadata::Orientation::NoTransforms
+                && let Some(kept) = full_as_it_is(&bytes, image.width(), image.height())
+            {
+                write_atomically(&path, &kept).map_err(write_error)?;
+                continue;
+            }
             image = fit(image, size.pixels()).map_err(decode_error)?;
             let jpeg = thumbnail_jpeg(&image).map_err(decode_error)?;
-            let path = self.path(&digest, size);
-            write_atomically(&path, &jpeg).map_err(|e| ProblemKind::ImageDecode {
-                value: rel.into(),
-                detail: e.to_string(),
-            })?;
+            write_atomically(&path, &jpeg).map_err(write_error)?;
         }
         Ok(digest)
+    }
+}
+
+/// How far past [`ThumbSize::Full`] a JPEG source may be and still serve as the full-size
+/// image itself: scaling 2,000 px down to 1,920 and encoding it again costs half of an
+/// import's time per photograph and buys nothing a screen shows.
+const FULL_SLACK: f64 = 1.1;
+
+/// The bytes of a JPEG source `width`×`height` to keep as its full-size image, when it
+/// may be: at most [`FULL_SLACK`] past the full size, no heavier than a photograph of
+/// that size needs to be (3/8 of a byte per pixel), and a plain JPEG (Huffman coded,
+/// grey or YCbCr). Everything but the picture is left out: camera and location tags,
+/// colour profiles, comments, and anything after the end of the image.
+fn full_as_it_is(bytes: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
+    let full = f64::from(ThumbSize::Full.pixels());
+    if f64::from(width.max(height)) > full * FULL_SLACK {
+        return None;
+    }
+    let budget = u64::from(width) * u64::from(height) * 3 / 8;
+    let kept = jpeg_picture_only(bytes)?;
+    (kept.len() as u64 <= budget).then_some(kept)
+}
+
+/// The segments of a JPEG that make its picture (JFIF and Adobe headers, tables, frame,
+/// scans), without the others (EXIF, XMP, ICC, comments, trailing bytes), or `None` when
+/// it is not a JPEG this can vouch for: arithmetic coded, lossless, CMYK, or malformed.
+pub(crate) fn jpeg_picture_only(bytes: &[u8]) -> Option<Vec<u8>> {
+    const SOI: u8 = 0xD8;
+    const EOI: u8 = 0xD9;
+    const SOS: u8 = 0xDA;
+    let mut out = Vec::with_capacity(bytes.len());
+    if bytes.get(..2)? != [0xFF, SOI] {
+        return None;
+    }
+    out.extend_from_slice(&[0xFF, SOI]);
+    let mut at = 2;
+    let mut frame = false;
+    loop {
+        if *bytes.get(at)? != 0xFF {
+            return None;
+        }
+        // Fill bytes before a marker.
+        while *bytes.get(at + 1)? == 0xFF {
+            at += 1;
+        }
+        let marker = bytes[at + 1];
+        if marker == EOI {
+            out.extend_from_slice(&[0xFF, EOI]);
+            return frame.then_some(out);
+        }
+        let length = usize::from(u16::from_be_bytes([
+            *bytes.get(at + 2)?,
+            *bytes.get(at + 3)?,
+        ]));
+        if length < 2 {
+            return None;
+        }
+        let segment = bytes.get(at..at + 2 + length)?;
+        at += 2 + length;
+        match marker {
+            // Baseline, extended and progressive frames, Huffman coded, 1 or 3 components.
+            0xC0..=0xC2 => {
+                if !matches!(segment.get(9), Some(1 | 3)) {
+                    return None;
+                }
+                frame = true;
+                out.extend_from_slice(segment);
+            }
+            // Other frame types: lossless, hierarchical, arithmetic.
+            0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
+            // JFIF, Adobe (colour transform), tables, restart interval.
+            0xE0 | 0xEE | 0xC4 | 0xDB | 0xDD | 0xCC => out.extend_from_slice(segment),
+            SOS => {
+                if !frame {
+                    return None;
+                }
+                out.extend_from_slice(segment);
+                // The entropy-coded data runs to the next marker that is neither a
+                // stuffed 0xFF00 nor a restart.
+                let start = at;
+                loop {
+                    let next = at + bytes.get(at..)?.iter().position(|&b| b == 0xFF)?;
+                    match *bytes.get(next + 1)? {
+                        0x00 | 0xD0..=0xD7 | 0xFF => at = next + 1,
+                        _ => {
+                            at = next;
+                            break;
+                        }
+                    }
+                }
+                out.extend_from_slice(&bytes[start..at]);
+            }
+            // Other application segments and comments are left out.
+            0xE1..=0xEF | 0xFE => {}
+            _ => return None,
+        }
     }
 }
 
@@ -473,5 +586,119 @@ mod tests {
         let small = DynamicImage::ImageLuma8(image::GrayImage::new(100, 80));
         let fitted = fit(small, 360).unwrap();
         assert_eq!((fitted.width(), fitted.height()), (100, 80));
+    }
+    /// A photograph-like JPEG of `w`×`h` (quality 85), with an EXIF segment whose
+    /// orientation is `orientation` and which names a place, and a comment.
+    fn camera_jpeg(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+        let pixels = RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([
+                (x / 8 % 256) as u8,
+                (y / 8 % 256) as u8,
+                ((x + y) / 16 % 256) as u8,
+            ])
+        });
+        let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        exif.extend_from_slice(&orientation.to_be_bytes());
+        exif.extend_from_slice(b"\0\0\0\0\0\0GPS 36.07N 120.38E");
+        let mut bytes = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 85);
+        encoder.add_app_segment(1, &exif).unwrap();
+        encoder
+            .encode(
+                pixels.as_raw(),
+                w as u16,
+                h as u16,
+                jpeg_encoder::ColorType::Rgb,
+            )
+            .unwrap();
+        // A comment, and bytes past the end of the picture.
+        let mut out = bytes[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x0A]);
+        out.extend_from_slice(b"Qingdao!");
+        out.extend_from_slice(&bytes[2..]);
+        out.extend_from_slice(b"<script>trailing</script>");
+        out
+    }
+
+    fn made(bytes: &[u8]) -> (tempfile::TempDir, MediaStore, String) {
+        let bundle = tempfile::tempdir().unwrap();
+        fs::create_dir_all(bundle.path().join("images")).unwrap();
+        fs::write(bundle.path().join("images/a.jpg"), bytes).unwrap();
+        let root = bundle.path().canonicalize().unwrap();
+        let media = tempfile::tempdir().unwrap();
+        let store = MediaStore::open(media.path().to_path_buf()).unwrap();
+        let digest = store
+            .make(&root, "images/a.jpg", &Limits::default())
+            .unwrap();
+        // The bundle may go; the thumbnails stay in `media`.
+        drop(bundle);
+        (media, store, digest)
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn a_jpeg_near_the_full_size_is_kept_as_it_is_without_its_tags() {
+        let source = camera_jpeg(2000, 1500, 1);
+        assert!(contains(&source, b"GPS") && contains(&source, b"Qingdao"));
+        let (_media, store, digest) = made(&source);
+        let full = store.read(&digest, ThumbSize::Full).unwrap();
+        assert!(is_whole_jpeg_bytes(&full));
+        for tag in [&b"Exif"[..], b"GPS", b"Qingdao", b"script"] {
+            assert!(!contains(&full, tag), "{}", String::from_utf8_lossy(tag));
+        }
+        // The same picture, pixel for pixel, at its own size.
+        let before = image::load_from_memory(&source).unwrap().to_rgb8();
+        let after = image::load_from_memory(&full).unwrap().to_rgb8();
+        assert_eq!(after.dimensions(), (2000, 1500));
+        assert!(before == after);
+        let detail =
+            image::load_from_memory(&store.read(&digest, ThumbSize::Detail).unwrap()).unwrap();
+        assert_eq!((detail.width(), detail.height()), (1080, 810));
+        assert!(!contains(
+            &store.read(&digest, ThumbSize::Grid).unwrap(),
+            b"GPS"
+        ));
+    }
+
+    #[test]
+    fn a_much_larger_or_turned_jpeg_is_made_again() {
+        // Well past the full size: scaled to it.
+        let (_media, store, digest) = made(&camera_jpeg(2400, 1200, 1));
+        let full = image::load_from_memory(&store.read(&digest, ThumbSize::Full).unwrap()).unwrap();
+        assert_eq!((full.width(), full.height()), (1920, 960));
+
+        // Taken with the camera on its side (EXIF orientation 6: turn 90° clockwise): every
+        // size is upright and carries no tag to turn it again.
+        let (_media, store, digest) = made(&camera_jpeg(2000, 1500, 6));
+        for (size, want) in [
+            (ThumbSize::Full, (1440, 1920)),
+            (ThumbSize::Detail, (810, 1080)),
+            (ThumbSize::Grid, (270, 360)),
+        ] {
+            let bytes = store.read(&digest, size).unwrap();
+            assert!(!contains(&bytes, b"Exif"), "{size:?}");
+            let image = image::load_from_memory(&bytes).unwrap();
+            assert_eq!((image.width(), image.height()), want, "{size:?}");
+        }
+    }
+
+    #[test]
+    fn only_plain_light_jpegs_are_kept() {
+        let source = camera_jpeg(400, 300, 1);
+        assert!(jpeg_picture_only(&source).is_some());
+        // Heavier than a photograph of its size needs: made again.
+        assert!(full_as_it_is(&source, 40, 30).is_none());
+        assert!(full_as_it_is(&source, 400, 300).is_some());
+        // CMYK (four components), cut short, or not a JPEG: not vouched for.
+        let sof = source.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        let mut cmyk = source.clone();
+        cmyk[sof + 9] = 4;
+        assert!(jpeg_picture_only(&cmyk).is_none());
+        assert!(jpeg_picture_only(&source[..source.len() / 2]).is_none());
+        assert!(jpeg_picture_only(b"GIF89a").is_none());
+        assert!(jpeg_picture_only(&[]).is_none());
     }
 }
