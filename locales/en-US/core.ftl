@@ -45,6 +45,7 @@ problem-certification = "{ $value }" is not a known certification
 problem-storage = "{ $value }" is not one of ambient, chilled, frozen
 problem-hs-code = "{ $value }" is not an HS code (4 to 10 digits, dots allowed)
 problem-positive = must be a number greater than zero
+problem-range = must be a number from { $min } to { $max }
 problem-tiers-order = price tiers must have ascending min_qty
 problem-empty = must not be empty
 problem-too-long = longer than { $max } characters

@@ -49,6 +49,7 @@ problem-certification = «{ $value }» — неизвестный сертифи
 problem-storage = «{ $value }» — допустимо ambient, chilled или frozen
 problem-hs-code = «{ $value }» не является кодом ТН ВЭД (от 4 до 10 цифр, точки допустимы)
 problem-positive = должно быть числом больше нуля
+problem-range = должно быть числом от { $min } до { $max }
 problem-tiers-order = ценовые уровни должны идти по возрастанию min_qty
 problem-empty = не может быть пустым
 problem-too-long = длиннее { $max } символов

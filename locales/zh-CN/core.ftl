@@ -39,6 +39,7 @@ problem-certification = “{ $value }”不是已知的认证
 problem-storage = “{ $value }”应为 ambient、chilled 或 frozen
 problem-hs-code = “{ $value }”不是 HS 编码（4 到 10 位数字，可含点）
 problem-positive = 必须是大于零的数字
+problem-range = 必须是 { $min } 到 { $max } 之间的数字
 problem-tiers-order = 价格阶梯的 min_qty 必须递增
 problem-empty = 不能为空
 problem-too-long = 超过 { $max } 个字符

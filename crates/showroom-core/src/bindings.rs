@@ -20,7 +20,8 @@ use crate::search::{
 };
 use crate::settings::ShowSettings;
 use crate::showcase::{
-    BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, Showcase,
+    BoothView, CategoryCount, CityCount, CountryCount, ExhibitorPage, HallMap, PartnerCityPlace,
+    Showcase,
 };
 
 /// A closed list of the core's as a TypeScript constant, a dozen values a line.
@@ -67,6 +68,7 @@ pub fn typescript() -> String {
     export::<ApiError>(&cfg, &mut out);
     export::<CountryCount>(&cfg, &mut out);
     export::<CityCount>(&cfg, &mut out);
+    export::<PartnerCityPlace>(&cfg, &mut out);
     export::<CategoryCount>(&cfg, &mut out);
     export::<Showcase>(&cfg, &mut out);
     export::<ExhibitorPage>(&cfg, &mut out);

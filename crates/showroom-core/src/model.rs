@@ -52,6 +52,23 @@ pub struct Manifest {
     pub title: LocalizedText,
     pub default_currency: String,
     pub published_at: String,
+    /// The zone's partner cities, marked on the home map (`[[partner_city]]`, optional;
+    /// a reader that does not know it ignores it, as format 1 allows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partner_city: Vec<PartnerCity>,
+}
+
+/// A city the zone trades with, where the map shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+pub struct PartnerCity {
+    #[ts(type = "Record<string, string>")]
+    pub name: LocalizedText,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Degrees north, -90 to 90.
+    pub lat: f64,
+    /// Degrees east, -180 to 180.
+    pub lon: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]

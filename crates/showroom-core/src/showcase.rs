@@ -27,6 +27,20 @@ pub struct CityCount {
     #[ts(type = "Record<string, string>")]
     pub name: LocalizedText,
     pub exhibitors: u32,
+    /// One of the catalog's partner cities.
+    pub partner: bool,
+}
+
+/// A partner city of the catalog, where the map draws it.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PartnerCityPlace {
+    pub country: String,
+    #[ts(type = "Record<string, string>")]
+    pub name: LocalizedText,
+    pub lat: f64,
+    pub lon: f64,
+    /// Exhibitors from this city.
+    pub exhibitors: u32,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -45,6 +59,8 @@ pub struct Showcase {
     pub new: Vec<SearchHit>,
     pub countries: Vec<CountryCount>,
     pub cities: Vec<CityCount>,
+    /// The catalog's partner cities, in its order.
+    pub partner_cities: Vec<PartnerCityPlace>,
     /// Top-level categories only.
     pub categories: Vec<CategoryCount>,
 }
@@ -162,10 +178,35 @@ pub fn showcase(data: &CatalogData, images: &BTreeMap<String, String>) -> Showca
                     country: e.country.clone(),
                     name: city.clone(),
                     exhibitors: 0,
+                    partner: false,
                 })
                 .exhibitors += 1;
         }
     }
+    let partners = data
+        .manifest
+        .as_ref()
+        .map(|m| m.partner_city.as_slice())
+        .unwrap_or_default();
+    let partner_cities = partners
+        .iter()
+        .map(|p| {
+            let mut exhibitors = 0;
+            for city in cities.values_mut() {
+                if city.country == p.country && same_place(&city.name, &p.name) {
+                    city.partner = true;
+                    exhibitors += city.exhibitors;
+                }
+            }
+            PartnerCityPlace {
+                country: p.country.clone(),
+                name: p.name.clone(),
+                lat: p.lat,
+                lon: p.lon,
+                exhibitors,
+            }
+        })
+        .collect();
     let categories = data
         .categories
         .iter()
@@ -193,8 +234,22 @@ pub fn showcase(data: &CatalogData, images: &BTreeMap<String, String>) -> Showca
             })
             .collect(),
         cities: cities.into_values().collect(),
+        partner_cities,
         categories,
     }
+}
+
+/// Two names of a city name the same place when they share a spelling in some language,
+/// letter case and spaces, hyphens and dots aside ("St Petersburg", "St. Petersburg").
+fn same_place(a: &LocalizedText, b: &LocalizedText) -> bool {
+    let fold = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{2010}'..='\u{2015}'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    a.iter()
+        .any(|(lang, text)| b.get(lang).is_some_and(|other| fold(text) == fold(other)))
 }
 
 fn exhibitor_ref(e: &crate::model::Exhibitor) -> ExhibitorRef {

@@ -102,7 +102,17 @@ export type ApiError = { code: ErrorCode, message: string, };
 
 export type CountryCount = { country: string, products: number, exhibitors: number, };
 
-export type CityCount = { country: string, name: Record<string, string>, exhibitors: number, };
+export type CityCount = { country: string, name: Record<string, string>, exhibitors: number, 
+/**
+ * One of the catalog's partner cities.
+ */
+partner: boolean, };
+
+export type PartnerCityPlace = { country: string, name: Record<string, string>, lat: number, lon: number, 
+/**
+ * Exhibitors from this city.
+ */
+exhibitors: number, };
 
 export type CategoryCount = { id: string, name: Record<string, string>, 
 /**
@@ -111,6 +121,10 @@ export type CategoryCount = { id: string, name: Record<string, string>,
 products: number, };
 
 export type Showcase = { featured: Array<SearchHit>, new: Array<SearchHit>, countries: Array<CountryCount>, cities: Array<CityCount>, 
+/**
+ * The catalog's partner cities, in its order.
+ */
+partner_cities: Array<PartnerCityPlace>, 
 /**
  * Top-level categories only.
  */

@@ -70,6 +70,8 @@ impl Bundle {
 }
 
 const MANIFEST: &str = "catalog.toml";
+/// More partner cities than a map can show are a mistake.
+const MAX_PARTNER_CITIES: usize = 100;
 const CATEGORIES: &str = "categories.toml";
 const EXHIBITORS: &str = "exhibitors.jsonl";
 const PRODUCTS: &str = "products.jsonl";
@@ -445,6 +447,22 @@ impl<'p> Check<'p> {
         }
     }
 
+    /// A required number from `-limit` to `limit`.
+    fn within(&mut self, obj: &Map<String, Value>, key: &str, limit: f64) {
+        if let Some(v) = self.number(obj, key, true)
+            && !(-limit..=limit).contains(&v)
+        {
+            let field = self.field(key);
+            self.report(
+                field,
+                ProblemKind::Range {
+                    min: -limit,
+                    max: limit,
+                },
+            );
+        }
+    }
+
     fn positive(&mut self, obj: &Map<String, Value>, key: &str, required: bool) -> Option<f64> {
         let value = self.number(obj, key, required)?;
         if value > 0.0 && value.is_finite() {
@@ -580,6 +598,26 @@ fn check_manifest(table: &Map<String, Value>, problems: &mut Problems) -> Option
         );
     }
     c.datetime(table, "published_at", true);
+    for (i, city) in array_of_tables(table, MANIFEST, "partner_city", problems)
+        .into_iter()
+        .enumerate()
+    {
+        if i == MAX_PARTNER_CITIES {
+            let mut c = Check::new(MANIFEST, None, String::new(), problems);
+            c.report(
+                "partner_city".into(),
+                ProblemKind::TooMany {
+                    max: MAX_PARTNER_CITIES,
+                },
+            );
+            break;
+        }
+        let mut c = Check::new(MANIFEST, None, format!("partner_city[{i}]"), problems);
+        c.text(city, "name", true, SHORT_MAX);
+        c.country(city, "country", true);
+        c.within(city, "lat", 90.0);
+        c.within(city, "lon", 180.0);
+    }
     if problems.total() > before {
         return None;
     }

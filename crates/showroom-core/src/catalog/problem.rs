@@ -125,6 +125,11 @@ pub enum ProblemKind {
         value: String,
     },
     Positive,
+    /// A number outside `min..=max`.
+    Range {
+        min: f64,
+        max: f64,
+    },
     TiersOrder,
     Empty,
     TooLong {
@@ -228,6 +233,7 @@ impl ProblemKind {
             Storage { value } => tr("problem-storage", &[s("value", value.as_str())]),
             HsCode { value } => tr("problem-hs-code", &[s("value", value.as_str())]),
             Positive => tr("problem-positive", &[]),
+            Range { min, max } => tr("problem-range", &[n("min", *min), n("max", *max)]),
             TiersOrder => tr("problem-tiers-order", &[]),
             Empty => tr("problem-empty", &[]),
             TooLong { max } => tr("problem-too-long", &[n("max", *max as f64)]),

@@ -91,6 +91,37 @@ fn cases() -> Vec<(&'static str, Break, &'static str)> {
             "catalog.toml::version",
         ),
         (
+            "partner city latitude",
+            |d| {
+                edit(d, "catalog.toml", |t| {
+                    format!(
+                        "{t}[[partner_city]]\nname = {{ en = \"Barnaul\" }}\ncountry = \"RU\"\nlat = 91\nlon = 83.8\n"
+                    )
+                })
+            },
+            "catalog.toml::partner_city[0].lat",
+        ),
+        (
+            "partner city country",
+            |d| {
+                edit(d, "catalog.toml", |t| {
+                    format!(
+                        "{t}[[partner_city]]\nname = {{ en = \"Barnaul\" }}\ncountry = \"XX\"\nlat = 53.3\nlon = 83.8\n"
+                    )
+                })
+            },
+            "catalog.toml::partner_city[0].country",
+        ),
+        (
+            "partner city name",
+            |d| {
+                edit(d, "catalog.toml", |t| {
+                    format!("{t}[[partner_city]]\ncountry = \"RU\"\nlat = 53.3\nlon = 83.8\n")
+                })
+            },
+            "catalog.toml::partner_city[0].name",
+        ),
+        (
             "manifest currency",
             |d| edit(d, "catalog.toml", |t| t.replace("\"CNY\"", "\"YUAN\"")),
             "catalog.toml::default_currency",

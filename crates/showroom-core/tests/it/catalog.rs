@@ -307,6 +307,30 @@ async fn the_home_screen_and_hall_map_follow_a_new_catalog() {
     let first = showroom.showcase().await.unwrap();
     assert!(first.countries.len() > 5, "{:?}", first.countries);
     assert!(!showroom.hall_map().await.unwrap().booths.is_empty());
+    // The sample's partner cities, where the map draws them, with their exhibitors; the
+    // cities list marks the same ones.
+    let partners: Vec<(&str, u32)> = first
+        .partner_cities
+        .iter()
+        .map(|p| (p.name["en"].as_str(), p.exhibitors))
+        .collect();
+    assert_eq!(
+        partners,
+        [("St Petersburg", 2), ("Almaty", 1), ("Namangan", 1)]
+    );
+    let almaty = &first.partner_cities[1];
+    assert_eq!(
+        (almaty.country.as_str(), almaty.lat, almaty.lon),
+        ("KZ", 43.24, 76.95)
+    );
+    let mut marked: Vec<&str> = first
+        .cities
+        .iter()
+        .filter(|c| c.partner)
+        .map(|c| c.name["en"].as_str())
+        .collect();
+    marked.sort();
+    assert_eq!(marked, ["Almaty", "Namangan", "St Petersburg"]);
     // Asked again: the same answer.
     let again = showroom.showcase().await.unwrap();
     assert_eq!(again.countries.len(), first.countries.len());
@@ -317,6 +341,7 @@ async fn the_home_screen_and_hall_map_follow_a_new_catalog() {
     let now = showroom.showcase().await.unwrap();
     let countries: Vec<&str> = now.countries.iter().map(|c| c.country.as_str()).collect();
     assert_eq!(countries, ["RU"], "the new catalog's countries");
+    assert!(now.partner_cities.is_empty(), "none in the new catalog");
     assert!(
         showroom.hall_map().await.unwrap().booths.is_empty(),
         "no hall.toml now"
