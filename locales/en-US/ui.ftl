@@ -221,6 +221,25 @@ map-member = SCO member states
 map-observer = observers
 map-partner = dialogue partners
 map-source = Map: { $source }
+map-status-member = SCO member state
+map-status-observer = SCO observer state
+map-status-partner = SCO dialogue partner
+map-partner-city = partner cities
+map-country-goods = { $count ->
+    [one] See its { $count } product
+   *[other] See all { $count } products
+}
+map-country-exhibitors = { $count ->
+    [one] { $count } exhibitor
+   *[other] { $count } exhibitors
+}
+map-country-cities = Cities
+map-country-close = Close
+map-partner-city-exhibitors = { $count ->
+    [0] partner city
+    [one] partner city, { $count } exhibitor
+   *[other] partner city, { $count } exhibitors
+}
 home-cities = Cities
 home-categories = Categories
 home-featured = Featured

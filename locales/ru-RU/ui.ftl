@@ -237,6 +237,31 @@ map-member = государства — члены ШОС
 map-observer = наблюдатели
 map-partner = партнёры по диалогу
 map-source = Карта: { $source }
+map-status-member = государство — член ШОС
+map-status-observer = государство-наблюдатель ШОС
+map-status-partner = партнёр ШОС по диалогу
+map-partner-city = города-партнёры
+map-country-goods = { $count ->
+    [one] Показать { $count } товар
+    [few] Показать все { $count } товара
+    [many] Показать все { $count } товаров
+   *[other] Показать все { $count } товара
+}
+map-country-exhibitors = { $count ->
+    [one] { $count } экспонент
+    [few] { $count } экспонента
+    [many] { $count } экспонентов
+   *[other] { $count } экспонента
+}
+map-country-cities = Города
+map-country-close = Закрыть
+map-partner-city-exhibitors = { $count ->
+    [0] город-партнёр
+    [one] город-партнёр, { $count } экспонент
+    [few] город-партнёр, { $count } экспонента
+    [many] город-партнёр, { $count } экспонентов
+   *[other] город-партнёр, { $count } экспонента
+}
 home-cities = Города
 home-categories = Категории
 home-featured = Рекомендуем

@@ -185,6 +185,18 @@ map-member = 上合组织成员国
 map-observer = 观察员国
 map-partner = 对话伙伴
 map-source = 地图：{ $source }
+map-status-member = 上合组织成员国
+map-status-observer = 上合组织观察员国
+map-status-partner = 上合组织对话伙伴
+map-partner-city = 伙伴城市
+map-country-goods = 查看全部 { $count } 件商品
+map-country-exhibitors = { $count } 家参展商
+map-country-cities = 城市
+map-country-close = 关闭
+map-partner-city-exhibitors = { $count ->
+    [0] 伙伴城市
+   *[other] 伙伴城市，{ $count } 家参展商
+}
 home-cities = 城市
 home-categories = 商品类别
 home-featured = 精选推荐

@@ -124,8 +124,27 @@ test('every screen in every language and size, accessible and translated', async
       assert.equal((await page.textContent('[data-testid="nav-home"]')).trim(), msg['nav-home']);
       assert.ok((await page.locator('[data-testid^="map-country-"]').count()) >= 10, 'countries on the map');
 
-      // A country on the map lists its products with facet chips.
+      // Every mark on the map is a touch target of at least 44 px, and its own centre
+      // reaches it (no neighbour's target covers a small country).
+      const targets = await page.$$eval('[data-testid^="map-country-"], [data-testid^="map-city-"]', (marks) =>
+        marks.map((a) => {
+          const hit = a.querySelector('.hit').getBoundingClientRect();
+          const at = document.elementFromPoint(hit.x + hit.width / 2, hit.y + hit.height / 2);
+          return { id: a.dataset.testid, size: Math.min(hit.width, hit.height), own: at?.closest('a') === a };
+        }),
+      );
+      assert.ok(targets.some((m) => m.id.startsWith('map-city-')), 'partner cities on the map');
+      for (const m of targets) {
+        assert.ok(m.size >= 44, `${tag}: ${m.id} is ${m.size.toFixed(1)} px`);
+        assert.ok(m.own, `${tag}: ${m.id} is reached at its centre`);
+      }
+
+      // A country on the map shows its goods and cities; from there, all its products with
+      // facet chips.
       await page.click('[data-testid="map-country-KZ"]');
+      assert.equal(await page.getAttribute('[data-testid="map-country-KZ"]', 'aria-expanded'), 'true');
+      await check('country', '[data-testid="country-panel-cities"] .chip.partner');
+      await page.click('[data-testid="country-panel-goods"]');
       await page.waitForSelector('[data-testid="results"][data-query=""][data-pending="false"]');
       await check('results', '[data-testid="facet-category"] .chip');
       const kz = home.countries.find((c) => c.country === 'KZ').products;
@@ -156,6 +175,28 @@ test('every screen in every language and size, accessible and translated', async
       await context.close();
     }
   }
+});
+
+test('the map by keyboard: a country opens its panel with Space and closes with Escape', async () => {
+  const { page, context } = await newPage();
+  await page.goto(`${URL_}?lang=en#/`);
+  await page.waitForSelector('[data-testid="map-country-UZ"]');
+  await page.focus('[data-testid="map-country-UZ"]');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid="country-panel"]');
+  assert.match(await page.textContent('#country-panel-title'), /Uzbekistan/);
+  const cities = await page.$$eval('[data-testid="country-panel-cities"] .chip', (c) => c.map((e) => e.textContent.trim()));
+  assert.ok(cities.includes('Namangan'), cities.join(', '));
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid="country-panel"]', { state: 'detached' });
+  assert.equal(await page.getAttribute('[data-testid="map-country-UZ"]', 'aria-expanded'), 'false');
+  // Enter on a partner city's mark searches for it.
+  const city = page.locator('[data-testid^="map-city-"]', { hasText: 'Almaty' });
+  await city.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="results"][data-pending="false"]');
+  assert.equal(await page.inputValue('[data-testid="search"]'), 'Almaty');
+  await context.close();
 });
 
 test('Russian plurals and per-locale prices', async () => {

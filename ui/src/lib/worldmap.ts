@@ -58,6 +58,8 @@ export interface RegionMap {
   shapes: Shape[];
   /** A country's centre on the map, in map units. */
   centre(code: string): [number, number] | null;
+  /** A place (degrees east, degrees north) on the map, or null when it is off it. */
+  project(lon: number, lat: number): [number, number] | null;
 }
 
 /** The region's map fitted to `width` × `height`. */
@@ -106,7 +108,55 @@ export function regionMap(width: number, height: number): RegionMap {
     height,
     shapes,
     centre: (code) => centres.get(code) ?? null,
+    project: (lon, lat) => {
+      const at = projection([lon, lat]);
+      if (!at || at[0] < 0 || at[0] > width || at[1] < 0 || at[1] > height) return null;
+      return [at[0], at[1]];
+    },
   };
+}
+
+/** Marks moved apart, each as little as it takes, until no two touch targets overlap (each
+ *  pair at least the sum of their target radii apart), kept inside `width` × `height`.
+ *  Neighbours as close as Armenia and Azerbaijan get two targets a finger can tell apart;
+ *  a mark with room keeps its place. */
+export function spread(
+  marks: readonly { x: number; y: number; hit: number }[],
+  width: number,
+  height: number,
+): [number, number][] {
+  const at = marks.map((m): [number, number] => [m.x, m.y]);
+  const inside = (i: number) => {
+    const h = marks[i]!.hit;
+    at[i]![0] = Math.min(width - h, Math.max(h, at[i]![0]));
+    at[i]![1] = Math.min(height - h, Math.max(h, at[i]![1]));
+  };
+  for (let round = 0; round < 200; round++) {
+    let moved = false;
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const need = marks[i]!.hit + marks[j]!.hit;
+        const a = at[i]!;
+        const b = at[j]!;
+        let dx = b[0] - a[0];
+        let dy = b[1] - a[1];
+        let d = Math.hypot(dx, dy);
+        if (d >= need) continue;
+        // Two marks on one spot go side by side.
+        if (d < 1e-6) [dx, dy, d] = [1, 0, 1];
+        const push = (need - d) / 2 + 0.05;
+        a[0] -= (dx / d) * push;
+        a[1] -= (dy / d) * push;
+        b[0] += (dx / d) * push;
+        b[1] += (dy / d) * push;
+        inside(i);
+        inside(j);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return at;
 }
 
 export interface Placed {
