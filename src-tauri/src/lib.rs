@@ -127,8 +127,17 @@ async fn showcase(state: State<'_, AppState>) -> Result<Showcase, ApiError> {
 }
 
 #[tauri::command]
-async fn exhibitor_page(state: State<'_, AppState>, id: String) -> Result<ExhibitorPage, ApiError> {
-    state.api().await?.exhibitor_page(&id, Lang::En).await
+async fn exhibitor_page(
+    state: State<'_, AppState>,
+    id: String,
+    offset: Option<u32>,
+) -> Result<ExhibitorPage, ApiError> {
+    let offset = offset.unwrap_or(0) as usize;
+    state
+        .api()
+        .await?
+        .exhibitor_page(&id, offset, Lang::En)
+        .await
 }
 
 #[tauri::command]

@@ -1,4 +1,5 @@
-// Runs the browser end-to-end tests against the REAL `showroom serve` on the sample catalog:
+// Runs the browser end-to-end tests against the REAL `showroom serve` on the sample catalog
+// (or the bundle in SHOWROOM_E2E_BUNDLE):
 // imports catalog/ into a temporary data directory with the built target/debug/showroom,
 // serves ui/dist on a free loopback port, runs the browser suite (showroom.test.mjs and
 // routes.test.mjs, or the files named on the command line) with `node --test`, then stops it.
@@ -33,12 +34,14 @@ function addressOf(child, what) {
 }
 if (!existsSync(join(root, 'ui/dist/index.html'))) throw new Error('ui/dist is missing: npm run build');
 
+// The catalog served: the sample, or the bundle large.mjs generates.
+const bundle = process.env.SHOWROOM_E2E_BUNDLE ?? join(root, 'catalog');
 const data = mkdtempSync(join(tmpdir(), 'showroom-web-e2e-'));
 let server;
 let platform;
 let code = 1;
 try {
-  const imported = spawnSync(bin, ['--data-dir', data, 'import', join(root, 'catalog')], { stdio: 'inherit' });
+  const imported = spawnSync(bin, ['--data-dir', data, 'import', bundle], { stdio: 'inherit' });
   if (imported.status !== 0) throw new Error('import failed');
   // The kiosk's own booth, so the hall map shows "you are here"; the operator's token lets
   // the tests count what the outbox holds.
@@ -49,7 +52,7 @@ try {
     '--data',
     join(data, 'platform'),
     '--catalog',
-    join(root, 'catalog'),
+    bundle,
     '--token',
     TOKEN,
   ], {

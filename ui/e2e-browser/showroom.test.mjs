@@ -187,9 +187,12 @@ test('the map by keyboard: a country opens its panel with Space and closes with 
   assert.match(await page.textContent('#country-panel-title'), /Uzbekistan/);
   const cities = await page.$$eval('[data-testid="country-panel-cities"] .chip', (c) => c.map((e) => e.textContent.trim()));
   assert.ok(cities.includes('Namangan'), cities.join(', '));
+  // Escape from inside the panel closes it and gives the keyboard back to the country.
+  await page.focus('[data-testid="country-panel-goods"]');
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="country-panel"]', { state: 'detached' });
   assert.equal(await page.getAttribute('[data-testid="map-country-UZ"]', 'aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'map-country-UZ');
   // Enter on a partner city's mark searches for it.
   const city = page.locator('[data-testid^="map-city-"]', { hasText: 'Almaty' });
   await city.focus();

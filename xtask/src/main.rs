@@ -173,6 +173,11 @@ fn test() -> Result {
     // serve on its own is covered by crates/showroom-cli/tests/serve.rs, and `npm run e2e`
     // still runs the browser suite against one replica directly.
     status(cmd("npm", &["run", "e2e:nginx"], &root().join("ui")))?;
+    step(
+        "the screens on 100,000 products (a generated catalog served by `showroom serve`; \
+         figures in target/e2e-large.json)",
+    );
+    status(cmd("npm", &["run", "e2e:large"], &root().join("ui")))?;
     // The kiosk app for 3 minutes against a platform with 30 % faults (docs/soak.md);
     // everything it runs was built above.
     soak::soak(&["--minutes", "3", "--warmup-minutes", "1", "--no-build"].map(String::from))?;

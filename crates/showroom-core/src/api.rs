@@ -142,10 +142,15 @@ impl Api {
         self.inner.showroom.showcase().await.map_err(in_(lang))
     }
 
-    pub async fn exhibitor_page(&self, id: &str, lang: Lang) -> Result<ExhibitorPage, ApiError> {
+    pub async fn exhibitor_page(
+        &self,
+        id: &str,
+        offset: usize,
+        lang: Lang,
+    ) -> Result<ExhibitorPage, ApiError> {
         self.inner
             .showroom
-            .exhibitor_page(id)
+            .exhibitor_page(id, offset)
             .await
             .map_err(in_(lang))
     }

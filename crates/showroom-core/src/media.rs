@@ -66,7 +66,8 @@ pub struct ImageRow {
     pub digest: String,
 }
 
-/// Where thumbnails live: `<dir>/<sha256 of the source>-<size>.jpg`.
+/// Where thumbnails live: `<dir>/<key>-<size>.jpg`, the key from the source's bytes
+/// ([`thumbnail_key`]).
 #[derive(Clone, Debug)]
 pub struct MediaStore {
     dir: PathBuf,
@@ -77,6 +78,21 @@ pub struct MediaStore {
 
 /// How many locks the digests are spread over.
 const LOCK_STRIPES: usize = 64;
+
+/// The rules the thumbnails are made by. Changed whenever what a thumbnail holds changes
+/// (2: the camera's orientation applied, a JPEG near the full size kept), so that no file,
+/// and no browser's copy of an address cached for good, made by older rules is used again.
+const RULES: &[u8] = b"showroom thumbnails 2\n";
+
+/// The name of a source's thumbnails: the SHA-256 of the rules and the source's bytes.
+pub fn thumbnail_key(source: &[u8]) -> String {
+    hex::encode(
+        Sha256::new()
+            .chain_update(RULES)
+            .chain_update(source)
+            .finalize(),
+    )
+}
 
 /// Whether the file at `path` is a whole JPEG: it starts with the SOI marker and ends with
 /// the EOI marker. A file cut short (a crash, a full disk, a power loss before the data
@@ -215,7 +231,7 @@ impl MediaStore {
         limits: &Limits,
     ) -> std::result::Result<String, ProblemKind> {
         let bytes = crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
-        let digest = hex::encode(Sha256::digest(&bytes));
+        let digest = thumbnail_key(&bytes);
         // Made before and whole: nothing to do. A broken file (cut short) is made again.
         if self.complete(&digest) {
             return Ok(digest);
@@ -288,18 +304,27 @@ fn full_as_it_is(bytes: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
     (kept.len() as u64 <= budget).then_some(kept)
 }
 
-/// The segments of a JPEG that make its picture (JFIF and Adobe headers, tables, frame,
-/// scans), without the others (EXIF, XMP, ICC, comments, trailing bytes), or `None` when
-/// it is not a JPEG this can vouch for: arithmetic coded, lossless, CMYK, or malformed.
+/// The segments of a JPEG that make its picture (tables, frame, scans) under a plain JFIF
+/// header of our own, without anything else (EXIF, XMP, ICC, other headers, comments,
+/// trailing bytes); or `None` when it is not a JPEG this can vouch for: arithmetic coded,
+/// lossless, CMYK, two frames, malformed, or one whose colours a browser could read other
+/// than our decoder does (RGB-coded, by an Adobe transform other than YCbCr or by
+/// components named R, G, B): the browser, seeing JFIF, reads three components as YCbCr.
 pub(crate) fn jpeg_picture_only(bytes: &[u8]) -> Option<Vec<u8>> {
     const SOI: u8 = 0xD8;
     const EOI: u8 = 0xD9;
     const SOS: u8 = 0xDA;
+    /// JFIF 1.01, no units, square pixels, no thumbnail.
+    const JFIF: [u8; 18] = [
+        0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00,
+        0x01, 0x00, 0x00,
+    ];
     let mut out = Vec::with_capacity(bytes.len());
     if bytes.get(..2)? != [0xFF, SOI] {
         return None;
     }
     out.extend_from_slice(&[0xFF, SOI]);
+    out.extend_from_slice(&JFIF);
     let mut at = 2;
     let mut frame = false;
     loop {
@@ -325,18 +350,35 @@ pub(crate) fn jpeg_picture_only(bytes: &[u8]) -> Option<Vec<u8>> {
         let segment = bytes.get(at..at + 2 + length)?;
         at += 2 + length;
         match marker {
-            // Baseline, extended and progressive frames, Huffman coded, 1 or 3 components.
+            // Baseline, extended and progressive frames, Huffman coded, 1 or 3 components,
+            // and only one frame.
             0xC0..=0xC2 => {
-                if !matches!(segment.get(9), Some(1 | 3)) {
+                if frame {
                     return None;
+                }
+                match segment.get(9) {
+                    Some(1) => {}
+                    Some(3) => {
+                        let ids = [*segment.get(10)?, *segment.get(13)?, *segment.get(16)?];
+                        if ids == *b"RGB" {
+                            return None;
+                        }
+                    }
+                    _ => return None,
                 }
                 frame = true;
                 out.extend_from_slice(segment);
             }
             // Other frame types: lossless, hierarchical, arithmetic.
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => return None,
-            // JFIF, Adobe (colour transform), tables, restart interval.
-            0xE0 | 0xEE | 0xC4 | 0xDB | 0xDD | 0xCC => out.extend_from_slice(segment),
+            // Adobe: only its YCbCr transform (1) reads as JFIF's does; not kept.
+            0xEE if segment.get(4..9) == Some(b"Adobe") => {
+                if segment.get(15) != Some(&1) {
+                    return None;
+                }
+            }
+            // Tables and the restart interval.
+            0xC4 | 0xDB | 0xDD | 0xCC => out.extend_from_slice(segment),
             SOS => {
                 if !frame {
                     return None;
@@ -357,8 +399,9 @@ pub(crate) fn jpeg_picture_only(bytes: &[u8]) -> Option<Vec<u8>> {
                 }
                 out.extend_from_slice(&bytes[start..at]);
             }
-            // Other application segments and comments are left out.
-            0xE1..=0xEF | 0xFE => {}
+            // Every other application segment (the source's own JFIF header too) and
+            // comments are left out.
+            0xE0..=0xEF | 0xFE => {}
             _ => return None,
         }
     }
@@ -698,6 +741,33 @@ mod tests {
         cmyk[sof + 9] = 4;
         assert!(jpeg_picture_only(&cmyk).is_none());
         assert!(jpeg_picture_only(&source[..source.len() / 2]).is_none());
+        // Colours a browser could read other than our decoder: components named R, G, B,
+        // or an Adobe transform other than YCbCr. Adobe's YCbCr is what JFIF says: kept,
+        // under our own JFIF header alone.
+        let mut rgb = source.clone();
+        rgb[sof + 10] = b'R';
+        rgb[sof + 13] = b'G';
+        rgb[sof + 16] = b'B';
+        assert!(jpeg_picture_only(&rgb).is_none());
+        let adobe = |transform: u8| {
+            let mut with = source[..2].to_vec();
+            with.extend_from_slice(&[0xFF, 0xEE, 0x00, 0x0E]);
+            with.extend_from_slice(b"Adobe\x00\x64\x00\x00\x00\x00");
+            with.push(transform);
+            with.extend_from_slice(&source[2..]);
+            with
+        };
+        assert!(jpeg_picture_only(&adobe(0)).is_none());
+        let kept = jpeg_picture_only(&adobe(1)).unwrap();
+        assert!(!contains(&kept, b"Adobe"));
+        assert_eq!(kept.windows(2).filter(|w| *w == [0xFF, 0xE0]).count(), 1);
+        assert_eq!(&kept[6..11], b"JFIF\0");
+        // Two frames in one file.
+        let frame_end =
+            sof + 2 + usize::from(u16::from_be_bytes([source[sof + 2], source[sof + 3]]));
+        let mut twice = source[..frame_end].to_vec();
+        twice.extend_from_slice(&source[sof..]);
+        assert!(jpeg_picture_only(&twice).is_none());
         assert!(jpeg_picture_only(b"GIF89a").is_none());
         assert!(jpeg_picture_only(&[]).is_none());
     }

@@ -58,6 +58,19 @@ pub struct Manifest {
     pub partner_city: Vec<PartnerCity>,
 }
 
+/// Two names of a city name the same place when they share a spelling in some language,
+/// letter case and spaces, hyphens and dots aside ("St Petersburg", "St. Petersburg").
+pub(crate) fn same_place(a: &LocalizedText, b: &LocalizedText) -> bool {
+    let fold = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{2010}'..='\u{2015}'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    a.iter()
+        .any(|(lang, text)| b.get(lang).is_some_and(|other| fold(text) == fold(other)))
+}
+
 /// A city the zone trades with, where the map shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 pub struct PartnerCity {

@@ -78,8 +78,15 @@ pub struct ExhibitorPage {
     pub website: Option<String>,
     #[ts(type = "Record<string, string> | null")]
     pub description: Option<LocalizedText>,
+    /// One page of the exhibitor's products, from `offset`, in catalog order.
     pub products: Vec<SearchHit>,
+    /// All of the exhibitor's products.
+    pub products_total: u32,
+    pub offset: u32,
 }
+
+/// Products in one page of an exhibitor's.
+pub const EXHIBITOR_PAGE: usize = 48;
 
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct BoothView {
@@ -193,7 +200,7 @@ pub fn showcase(data: &CatalogData, images: &BTreeMap<String, String>) -> Showca
         .map(|p| {
             let mut exhibitors = 0;
             for city in cities.values_mut() {
-                if city.country == p.country && same_place(&city.name, &p.name) {
+                if city.country == p.country && crate::model::same_place(&city.name, &p.name) {
                     city.partner = true;
                     exhibitors += city.exhibitors;
                 }
@@ -239,19 +246,6 @@ pub fn showcase(data: &CatalogData, images: &BTreeMap<String, String>) -> Showca
     }
 }
 
-/// Two names of a city name the same place when they share a spelling in some language,
-/// letter case and spaces, hyphens and dots aside ("St Petersburg", "St. Petersburg").
-fn same_place(a: &LocalizedText, b: &LocalizedText) -> bool {
-    let fold = |t: &str| -> String {
-        t.chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{2010}'..='\u{2015}'))
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    a.iter()
-        .any(|(lang, text)| b.get(lang).is_some_and(|other| fold(text) == fold(other)))
-}
-
 fn exhibitor_ref(e: &crate::model::Exhibitor) -> ExhibitorRef {
     ExhibitorRef {
         id: e.id.clone(),
@@ -284,6 +278,7 @@ impl crate::Showroom {
         let shown = Shown {
             stamp: stamp.unwrap_or_default(),
             showcase: Arc::new(showcase(&data, &images)),
+            exhibitor_products: Arc::new(exhibitor_products(&data)),
             hall_map: Arc::new(hall_map(data)),
         };
         // Before any catalog there is nothing to keep.
@@ -300,22 +295,49 @@ impl crate::Showroom {
         Ok((*self.shown().await?.showcase).clone())
     }
 
-    pub async fn exhibitor_page(&self, id: &str) -> Result<ExhibitorPage> {
-        let (data, images) = self.whole_catalog().await?;
-        let e = data
-            .exhibitors
-            .iter()
-            .find(|e| e.id == id)
+    /// An exhibitor's page with [`EXHIBITOR_PAGE`] of its products from `offset`: read from
+    /// the store one by one, so a page costs the same in a catalog of 100,000 products.
+    pub async fn exhibitor_page(&self, id: &str, offset: usize) -> Result<ExhibitorPage> {
+        let shown = self.shown().await?;
+        let e = self
+            .inner
+            .store
+            .exhibitor(id)
+            .await?
             .ok_or_else(|| Error::NotFound {
                 kind: "exhibitor",
                 id: id.to_string(),
             })?;
-        let names = exhibitor_names(&data);
-        let hall = e
-            .booth
-            .as_ref()
-            .and_then(|b| data.booths.iter().find(|x| &x.id == b))
-            .map(|b| b.hall.clone());
+        let all = shown
+            .exhibitor_products
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let from = offset.min(all.len());
+        let mut products = Vec::new();
+        let names = HashMap::from([(e.id.as_str(), &e.name)]);
+        for product_id in &all[from..(from + EXHIBITOR_PAGE).min(all.len())] {
+            let Some(p) = self.inner.store.product(product_id).await? else {
+                continue;
+            };
+            let images: BTreeMap<String, String> = self
+                .inner
+                .store
+                .image_digest(&p.id, 0)
+                .await?
+                .map(|digest| (p.id.clone(), digest))
+                .into_iter()
+                .collect();
+            products.push(card(&p, &names, &images));
+        }
+        let hall = e.booth.as_ref().and_then(|b| {
+            shown
+                .hall_map
+                .booths
+                .iter()
+                .find(|x| &x.id == b)
+                .map(|b| b.hall.clone())
+        });
         Ok(ExhibitorPage {
             id: e.id.clone(),
             name: e.name.clone(),
@@ -325,12 +347,9 @@ impl crate::Showroom {
             hall,
             website: e.website.clone(),
             description: e.description.clone(),
-            products: data
-                .products
-                .iter()
-                .filter(|p| p.exhibitor == e.id)
-                .map(|p| card(p, &names, &images))
-                .collect(),
+            products,
+            products_total: all.len() as u32,
+            offset: from as u32,
         })
     }
 
@@ -346,6 +365,18 @@ pub(crate) struct Shown {
     stamp: String,
     showcase: Arc<Showcase>,
     hall_map: Arc<HallMap>,
+    /// Each exhibitor's product ids, in catalog order.
+    exhibitor_products: Arc<HashMap<String, Vec<String>>>,
+}
+
+fn exhibitor_products(data: &CatalogData) -> HashMap<String, Vec<String>> {
+    let mut by: HashMap<String, Vec<String>> = HashMap::new();
+    for p in &data.products {
+        by.entry(p.exhibitor.clone())
+            .or_default()
+            .push(p.id.clone());
+    }
+    by
 }
 
 /// Halls and booths of `hall.toml`, each booth with the exhibitors standing at it.

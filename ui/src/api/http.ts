@@ -89,7 +89,8 @@ export const httpTransport: Transport = {
     digest ? `/media/${seg(digest)}/${size}` : `/media/product/${seg(productId)}/${index}/${size}`,
   showSettings: () => getJson<ShowSettings>('/api/settings'),
   showcase: () => getJson<Showcase>('/api/showcase'),
-  exhibitorPage: (id) => getJson<ExhibitorPage>(`/api/exhibitors/${seg(id)}`),
+  exhibitorPage: (id, offset = 0) =>
+    getJson<ExhibitorPage>(offset > 0 ? `/api/exhibitors/${seg(id)}?offset=${offset}` : `/api/exhibitors/${seg(id)}`),
   hallMap: () => getJson<HallMap>('/api/hall'),
   qrCode: (url) => getJson<QrCode>(`/api/qr?${new URLSearchParams({ url })}`),
   submitInquiry: (draft: InquiryDraft, lang) => postJson<SubmitResult>(`/api/inquiries?lang=${lang}`, draft),

@@ -38,7 +38,7 @@ export const tauriTransport: Transport = {
   mediaUrl: (productId, index, size) => convertFileSrc(`product/${productId}/${index}/${size}`, 'media'),
   showSettings: () => call<ShowSettings>('show_settings'),
   showcase: () => call<Showcase>('showcase'),
-  exhibitorPage: (id) => call<ExhibitorPage>('exhibitor_page', { id }),
+  exhibitorPage: (id, offset = 0) => call<ExhibitorPage>('exhibitor_page', { id, offset }),
   hallMap: () => call<HallMap>('hall_map'),
   qrCode: (url) => call<QrCode>('qr_code', { url }),
   submitInquiry: (draft, lang) => call<SubmitResult>('submit_inquiry', { draft, lang }),

@@ -36,7 +36,8 @@ export interface Transport {
   mediaUrl(productId: string, index: number, size: MediaSize, digest?: string | null): string;
   showSettings(): Promise<ShowSettings>;
   showcase(): Promise<Showcase>;
-  exhibitorPage(id: string): Promise<ExhibitorPage>;
+  /** The exhibitor and one page of its products from `offset`. */
+  exhibitorPage(id: string, offset?: number): Promise<ExhibitorPage>;
   hallMap(): Promise<HallMap>;
   qrCode(url: string): Promise<QrCode>;
   /** Queued (committed to the outbox) or invalid with field errors in `lang`; never throws for an invalid draft. */

@@ -130,7 +130,15 @@ partner_cities: Array<PartnerCityPlace>,
  */
 categories: Array<CategoryCount>, };
 
-export type ExhibitorPage = { id: string, name: Record<string, string>, country: string, city: Record<string, string> | null, booth: string | null, hall: string | null, website: string | null, description: Record<string, string> | null, products: Array<SearchHit>, };
+export type ExhibitorPage = { id: string, name: Record<string, string>, country: string, city: Record<string, string> | null, booth: string | null, hall: string | null, website: string | null, description: Record<string, string> | null, 
+/**
+ * One page of the exhibitor's products, from `offset`, in catalog order.
+ */
+products: Array<SearchHit>, 
+/**
+ * All of the exhibitor's products.
+ */
+products_total: number, offset: number, };
 
 export type Hall = { id: string, name: Record<string, string>, width: number, height: number, };
 

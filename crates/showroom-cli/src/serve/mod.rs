@@ -415,12 +415,23 @@ async fn showcase(
     Ok(axum::Json(app.api.showcase(q.lang()).await?))
 }
 
+#[derive(Deserialize)]
+struct ExhibitorQuery {
+    lang: Option<String>,
+    #[serde(default)]
+    offset: usize,
+}
+
+/// `GET /api/exhibitors/{id}?lang=&offset=`: the exhibitor and one page of its products.
 async fn exhibitor(
     State(app): State<App>,
     UrlPath(id): UrlPath<String>,
-    Q(q): Q<LangQuery>,
+    Q(q): Q<ExhibitorQuery>,
 ) -> ApiResult<showroom_core::showcase::ExhibitorPage> {
-    Ok(axum::Json(app.api.exhibitor_page(&id, q.lang()).await?))
+    let lang = LangQuery { lang: q.lang }.lang();
+    Ok(axum::Json(
+        app.api.exhibitor_page(&id, q.offset, lang).await?,
+    ))
 }
 
 async fn hall(

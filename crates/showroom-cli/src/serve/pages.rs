@@ -380,7 +380,7 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
             }
         }
         Page::Exhibitor(id) => {
-            let Ok(e) = api.exhibitor_page(id, lang).await else {
+            let Ok(e) = api.exhibitor_page(id, 0, lang).await else {
                 return not_found();
             };
             let name = text(&e.name, lang);
@@ -403,7 +403,7 @@ async fn render(app: &App, lang: Lang, page: &Page, base: &str) -> Rendered {
                 &[
                     s("name", name.as_str()),
                     s("place", place.as_str()),
-                    n("count", e.products.len() as f64),
+                    n("count", f64::from(e.products_total)),
                 ],
             );
             let mut body = format!("<h1>{}</h1><p>{}</p>", esc(&name), esc(&description));

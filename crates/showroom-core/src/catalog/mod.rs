@@ -598,6 +598,7 @@ fn check_manifest(table: &Map<String, Value>, problems: &mut Problems) -> Option
         );
     }
     c.datetime(table, "published_at", true);
+    let mut seen: Vec<(&str, crate::model::LocalizedText)> = Vec::new();
     for (i, city) in array_of_tables(table, MANIFEST, "partner_city", problems)
         .into_iter()
         .enumerate()
@@ -617,6 +618,26 @@ fn check_manifest(table: &Map<String, Value>, problems: &mut Problems) -> Option
         c.country(city, "country", true);
         c.within(city, "lat", 90.0);
         c.within(city, "lon", 180.0);
+        // The same city twice would be marked and counted twice.
+        let country = city
+            .get("country")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let name: crate::model::LocalizedText = city
+            .get("name")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        if seen
+            .iter()
+            .any(|(c, n)| *c == country && crate::model::same_place(n, &name))
+        {
+            let field = c.field("name");
+            let id = crate::model::pick(&name, crate::Lang::En)
+                .map(|(_, text)| text.to_string())
+                .unwrap_or_default();
+            c.report(field, ProblemKind::Duplicate { id });
+        }
+        seen.push((country, name));
     }
     if problems.total() > before {
         return None;

@@ -122,6 +122,20 @@ fn cases() -> Vec<(&'static str, Break, &'static str)> {
             "catalog.toml::partner_city[0].name",
         ),
         (
+            "partner city twice",
+            |d| {
+                edit(d, "catalog.toml", |t| {
+                    let city = |name: &str| {
+                        format!(
+                            "[[partner_city]]\nname = {{ en = \"{name}\" }}\ncountry = \"RU\"\nlat = 53.3\nlon = 83.8\n"
+                        )
+                    };
+                    format!("{t}{}{}", city("Barnaul"), city("barnaul"))
+                })
+            },
+            "catalog.toml::partner_city[1].name",
+        ),
+        (
             "manifest currency",
             |d| edit(d, "catalog.toml", |t| t.replace("\"CNY\"", "\"YUAN\"")),
             "catalog.toml::default_currency",

@@ -677,3 +677,63 @@ async fn an_import_tells_its_progress_stage_by_stage() {
     // Counted by source file: a few of the sample's files hold the same picture.
     assert!(photos[0].total >= u64::from(report.images) && report.images > 0);
 }
+
+/// An exhibitor with more products than a page: the page holds the first
+/// `EXHIBITOR_PAGE`, the total counts all, and the pages from each offset follow on
+/// without a gap or a repeat.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exhibitors_products_come_a_page_at_a_time() {
+    use showroom_core::showcase::EXHIBITOR_PAGE;
+    let dir = tempfile::tempdir().unwrap();
+    let sample_dir = sample();
+    let loaded = catalog::load(&sample_dir, &Limits::default(), false);
+    let bundle = dir.path().join("bundle");
+    showroom_core::generate::write_bundle(
+        &showroom_core::generate::Options {
+            sample: &loaded.data,
+            sample_dir: &sample_dir,
+            products: 3000,
+            images: 0,
+            seed: 7,
+        },
+        &bundle,
+    )
+    .unwrap();
+    let showroom = Showroom::open(Config::new(dir.path().join("data")))
+        .await
+        .unwrap();
+    showroom.import_bundle(&bundle, false).await.unwrap();
+    let generated = catalog::load(&bundle, &Limits::default(), false).data;
+    let mut counts = std::collections::HashMap::<&str, usize>::new();
+    for p in &generated.products {
+        *counts.entry(p.exhibitor.as_str()).or_default() += 1;
+    }
+    let (id, total) = counts.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    assert!(total > 2 * EXHIBITOR_PAGE, "{total}");
+    let expected: Vec<&str> = generated
+        .products
+        .iter()
+        .filter(|p| p.exhibitor == id)
+        .map(|p| p.id.as_str())
+        .collect();
+
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = showroom.exhibitor_page(id, offset).await.unwrap();
+        assert_eq!(page.products_total as usize, total);
+        assert_eq!(page.offset as usize, offset);
+        if page.products.is_empty() {
+            break;
+        }
+        assert!(page.products.len() <= EXHIBITOR_PAGE);
+        assert!(page.products.iter().all(|h| h.exhibitor == id));
+        offset += page.products.len();
+        seen.extend(page.products.into_iter().map(|h| h.id));
+    }
+    assert_eq!(seen, expected, "every product once, in catalog order");
+    // Past the end: no products, the same total.
+    let past = showroom.exhibitor_page(id, total + 100).await.unwrap();
+    assert!(past.products.is_empty());
+    assert_eq!(past.offset as usize, total);
+}

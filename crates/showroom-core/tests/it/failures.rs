@@ -217,7 +217,6 @@ async fn an_index_of_another_schema_version_is_rebuilt() {
 /// the product and the thumbnails by digest all name the photo by its source's SHA-256.
 #[tokio::test]
 async fn an_index_made_before_cards_named_their_photo_is_rebuilt_with_it() {
-    use sha2::Digest;
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("bundle");
     write_bundle(&bundle);
@@ -236,7 +235,7 @@ async fn an_index_made_before_cards_named_their_photo_is_rebuilt_with_it() {
             1,
         );
     fs::write(bundle.join("products.jsonl"), products).unwrap();
-    let digest = hex::encode(sha2::Sha256::digest(&photo));
+    let digest = showroom_core::media::thumbnail_key(&photo);
 
     let data = tmp.path().join("data");
     let showroom = Showroom::open(Config::new(&data)).await.unwrap();
@@ -269,7 +268,7 @@ async fn an_index_made_before_cards_named_their_photo_is_rebuilt_with_it() {
         showroom.product("honey-1").await.unwrap().images,
         vec![digest.clone()]
     );
-    let page = showroom.exhibitor_page("bee").await.unwrap();
+    let page = showroom.exhibitor_page("bee", 0).await.unwrap();
     let honey = page.products.iter().find(|p| p.id == "honey-1").unwrap();
     assert_eq!(honey.image.as_deref(), Some(digest.as_str()));
 
