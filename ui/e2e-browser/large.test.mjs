@@ -5,7 +5,7 @@
 // longer than 2 of 60 Hz counted as dropped), and the web page's memory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -77,14 +77,32 @@ async function frames(page, act) {
   };
 }
 
-/** The page's JavaScript heap and DOM size, from the browser's own counters. */
+/** The proportional memory (PSS, MiB) of Chromium's renderer processes, from /proc: the
+ *  web process of every open page of this test's browser (the only one running). */
+function rendererPss() {
+  let kib = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer')) continue;
+      const pss = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (pss) kib += Number(pss[1]);
+    } catch {
+      // A process that ended while it was read.
+    }
+  }
+  return round(kib / 1024);
+}
+
+/** The page's JavaScript heap and DOM size, from the browser's own counters, and the web
+ *  processes' memory. */
 async function memory(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   const { metrics } = await cdp.send('Performance.getMetrics');
   const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
-  return { js_heap_mib: round(m.JSHeapUsedSize / 2 ** 20), dom_nodes: m.Nodes };
+  return { js_heap_mib: round(m.JSHeapUsedSize / 2 ** 20), dom_nodes: m.Nodes, renderer_pss_mib: rendererPss() };
 }
 
 test('the home screen on 100,000 products settles, its map bounded', async () => {
@@ -223,6 +241,38 @@ test('all products, a country and an exhibitor on 100,000 products: shown, scrol
   report.exhibitor_products_total = exhibitor.products_total;
   await shot(page, 'exhibitor');
   report.memory_after_screens = await memory(page);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the hall map with hundreds of booths: drawn, a booth tapped, scrolled, measured', async () => {
+  const hall = await api('/api/hall');
+  assert.ok(hall.booths.length >= 300, `${hall.booths.length} booths`);
+  const { page, context, problems } = await newPage(1080, 1920);
+  const t0 = Date.now();
+  await page.goto(`${URL_}?lang=en#/hall`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="booth-"]').length === n, hall.booths.length);
+  report.hall_booths = hall.booths.length;
+  report.hall_ms = Date.now() - t0;
+  // A booth is big enough to touch; the one tapped names its exhibitor.
+  const booth = hall.booths[hall.booths.length - 1];
+  await page.locator(`[data-testid="booth-${booth.id}"]`).scrollIntoViewIfNeeded();
+  const box = await page.locator(`[data-testid="booth-${booth.id}"] rect`).boundingBox();
+  report.hall_booth_px = round(Math.min(box.width, box.height));
+  assert.ok(report.hall_booth_px >= 44, `a booth is ${report.hall_booth_px} px`);
+  await page.click(`[data-testid="booth-${booth.id}"]`);
+  await page.waitForSelector('[data-testid="hall-selected"]');
+  const named = await page.textContent('[data-testid="hall-selected"]');
+  assert.ok(named.includes(booth.exhibitors[0].name.en ?? Object.values(booth.exhibitors[0].name)[0]), named);
+  await page.mouse.move(540, 900);
+  report.scroll_hall = await frames(page, async () => {
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, 500);
+      await page.waitForTimeout(16);
+    }
+  });
+  report.memory_hall = await memory(page);
+  await shot(page, 'hall');
   assert.deepEqual(problems, []);
   await context.close();
 });

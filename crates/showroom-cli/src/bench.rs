@@ -169,6 +169,7 @@ pub async fn search(out: &Output, data_dir: &Path, args: &BenchArgs) -> anyhow::
             sample_dir: &args.sample,
             products: args.products,
             images: 0,
+            exhibitors: 0,
             seed: args.seed,
         };
         showroom_core::generate::write_bundle(&options, &generated)?;

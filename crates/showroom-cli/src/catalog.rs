@@ -143,8 +143,7 @@ pub async fn stats(showroom: &Showroom, out: &Output) -> anyhow::Result<ExitCode
 pub fn generate(
     out: &Output,
     sample: &Path,
-    products: usize,
-    images: usize,
+    (products, images, exhibitors): (usize, usize, usize),
     dir: &Path,
     seed: u64,
 ) -> anyhow::Result<ExitCode> {
@@ -160,6 +159,7 @@ pub fn generate(
         sample_dir: sample,
         products,
         images,
+        exhibitors,
         seed,
     };
     showroom_core::generate::write_bundle(&options, dir)?;

@@ -140,6 +140,10 @@ enum CatalogCommand {
         /// among products of the same kind (0: a bundle without images).
         #[arg(long, default_value_t = 0)]
         images: usize,
+        /// Exhibitors, each at a booth of a generated hall map (0: the sample's, without
+        /// booths).
+        #[arg(long, default_value_t = 0)]
+        exhibitors: usize,
         #[arg(long)]
         out: PathBuf,
         #[arg(long, default_value_t = 1)]
@@ -284,11 +288,15 @@ async fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
                 CatalogCommand::Generate {
                     products,
                     images,
+                    exhibitors,
                     out: dir,
                     seed,
                     sample,
                 },
-        } => return catalog::generate(&out, sample, *products, *images, dir, *seed),
+        } => {
+            let sizes = (*products, *images, *exhibitors);
+            return catalog::generate(&out, sample, sizes, dir, *seed);
+        }
         Command::Eval(args) => return bench::eval(&out, args).await,
         Command::Kiosk { command } => {
             let dir = data_dir(&cli)?;

@@ -24,8 +24,18 @@ pub struct Options<'a> {
     /// Distinct pictures to make (0 for none): variations of the sample product's own
     /// cover, at camera size, so import does real decoding and thumbnail work.
     pub images: usize,
+    /// Exhibitors to make, each at a booth of a generated hall map (0: the sample's own
+    /// exhibitors, without booths or a hall map).
+    pub exhibitors: usize,
     pub seed: u64,
 }
+
+/// Booths in a row of a generated hall, and rows in a hall.
+const BOOTHS_PER_ROW: usize = 20;
+const ROWS_PER_HALL: usize = 12;
+/// A booth's side and the aisle around it, in metres.
+const BOOTH_SIDE: f64 = 3.5;
+const BOOTH_PITCH: f64 = 4.5;
 
 /// The long side of generated pictures, in pixels: larger than every thumbnail size.
 const PICTURE_SIDE: u32 = 2000;
@@ -90,16 +100,45 @@ pub fn write_bundle(options: &Options, out: &Path) -> Result<()> {
     let path = out.join("categories.toml");
     fs::write(&path, categories).map_err(io(&path))?;
 
-    // Exhibitors without booths: a generated bundle has no hall map.
+    // The sample's exhibitors without booths, or as many as asked, each the sample's
+    // exhibitor k % n again (its country, city and goods), at a booth of its own.
+    let made = if options.exhibitors == 0 {
+        sample.exhibitors.len()
+    } else {
+        options.exhibitors
+    };
+    let n = sample.exhibitors.len().max(1);
     let mut exhibitors = String::new();
-    for e in &sample.exhibitors {
-        let mut e = e.clone();
+    for k in 0..made {
+        let Some(base) = sample.exhibitors.get(k % n) else {
+            break;
+        };
+        let mut e = base.clone();
         e.booth = None;
+        if options.exhibitors > 0 {
+            e.id = format!("gen-ex-{k:05}");
+            e.booth = Some(booth_id(k));
+            if k >= n {
+                for name in e.name.values_mut() {
+                    *name = format!("{name} {}", k / n + 1);
+                }
+            }
+        }
         exhibitors.push_str(&serde_json::to_string(&e)?);
         exhibitors.push('\n');
     }
     let path = out.join("exhibitors.jsonl");
     fs::write(&path, exhibitors).map_err(io(&path))?;
+    if options.exhibitors > 0 {
+        write_hall(options.exhibitors, out)?;
+    }
+    // A product of the sample's exhibitor i goes to one of that exhibitor's copies.
+    let index: HashMap<&str, usize> = sample
+        .exhibitors
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
 
     let path = out.join("products.jsonl");
     let mut file = std::io::BufWriter::new(fs::File::create(&path).map_err(io(&path))?);
@@ -111,6 +150,17 @@ pub fn write_bundle(options: &Options, out: &Path) -> Result<()> {
         let b = rng.usize(..sample.products.len());
         let base = &sample.products[b];
         let mut product = variant(base, i, &mut rng);
+        if options.exhibitors > 0
+            && let Some(&first) = index.get(base.exhibitor.as_str())
+        {
+            let k = if first < options.exhibitors {
+                let copies = (options.exhibitors - first).div_ceil(n);
+                first + n * rng.usize(..copies)
+            } else {
+                first % options.exhibitors
+            };
+            product.exhibitor = format!("gen-ex-{k:05}");
+        }
         if let Some(cover) = base.images.first().filter(|_| options.images > 0) {
             let made = by_base.entry(b).or_default();
             if pictures.len() < options.images {
@@ -128,6 +178,42 @@ pub fn write_bundle(options: &Options, out: &Path) -> Result<()> {
     }
     std::io::Write::flush(&mut file).map_err(io(&path))?;
     write_pictures(&pictures, out)
+}
+
+fn booth_id(k: usize) -> String {
+    let per_hall = BOOTHS_PER_ROW * ROWS_PER_HALL;
+    format!("G{}-{:03}", k / per_hall + 1, k % per_hall + 1)
+}
+
+/// `hall.toml` with enough halls for `booths` booths in rows, aisles between them.
+fn write_hall(booths: usize, out: &Path) -> Result<()> {
+    let per_hall = BOOTHS_PER_ROW * ROWS_PER_HALL;
+    let margin = BOOTH_PITCH - BOOTH_SIDE;
+    let width = margin + BOOTHS_PER_ROW as f64 * BOOTH_PITCH;
+    let height = margin + ROWS_PER_HALL as f64 * BOOTH_PITCH;
+    let mut text = String::new();
+    for h in 0..booths.div_ceil(per_hall) {
+        let _ = writeln!(
+            text,
+            "[[hall]]\nid = \"G{n}\"\nname = {{ zh = \"G{n}馆\", ru = \"Павильон G{n}\", en = \"Hall G{n}\" }}\n\
+             width = {width:.1}\nheight = {height:.1}\n",
+            n = h + 1
+        );
+    }
+    for k in 0..booths {
+        let at = k % per_hall;
+        let (row, col) = (at / BOOTHS_PER_ROW, at % BOOTHS_PER_ROW);
+        let _ = writeln!(
+            text,
+            "[[booth]]\nid = \"{}\"\nhall = \"G{}\"\nx = {:.1}\ny = {:.1}\nw = {BOOTH_SIDE:.1}\nh = {BOOTH_SIDE:.1}\n",
+            booth_id(k),
+            k / per_hall + 1,
+            margin + col as f64 * BOOTH_PITCH,
+            margin + row as f64 * BOOTH_PITCH,
+        );
+    }
+    let path = out.join("hall.toml");
+    fs::write(&path, text).map_err(io(&path))
 }
 
 /// Makes every picture on all cores, decoding each sample cover once.
@@ -257,6 +343,7 @@ mod tests {
             sample_dir: &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog"),
             products: 300,
             images: 3,
+            exhibitors: 0,
             seed: 7,
         };
         write_bundle(&options, &dir.path().join("a")).unwrap();
@@ -291,5 +378,44 @@ mod tests {
                 .iter()
                 .any(|p| p.name.get("zh").is_some_and(|n| n.contains('（')))
         );
+    }
+
+    #[test]
+    fn hundreds_of_exhibitors_stand_at_booths_of_a_valid_hall_map() {
+        let sample_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
+        let sample = crate::catalog::load(&sample_dir, &crate::catalog::Limits::default(), false);
+        let dir = tempfile::tempdir().unwrap();
+        for exhibitors in [500, 10] {
+            let out = dir.path().join(format!("e{exhibitors}"));
+            let options = Options {
+                sample: &sample.data,
+                sample_dir: &sample_dir,
+                products: 2000,
+                images: 0,
+                exhibitors,
+                seed: 3,
+            };
+            write_bundle(&options, &out).unwrap();
+            let bundle = crate::catalog::load(&out, &crate::catalog::Limits::default(), false);
+            assert!(
+                bundle.is_valid(),
+                "{:?}",
+                &bundle.problems[..bundle.problems.len().min(3)]
+            );
+            assert_eq!(bundle.data.exhibitors.len(), exhibitors);
+            assert_eq!(bundle.data.booths.len(), exhibitors);
+            assert_eq!(bundle.data.halls.len(), exhibitors.div_ceil(240));
+            let used: std::collections::HashSet<&str> = bundle
+                .data
+                .products
+                .iter()
+                .map(|p| p.exhibitor.as_str())
+                .collect();
+            assert!(
+                used.len() > exhibitors * 9 / 10,
+                "{} of {exhibitors} have goods",
+                used.len()
+            );
+        }
     }
 }

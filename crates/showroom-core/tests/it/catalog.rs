@@ -694,6 +694,7 @@ async fn an_exhibitors_products_come_a_page_at_a_time() {
             sample_dir: &sample_dir,
             products: 3000,
             images: 0,
+            exhibitors: 0,
             seed: 7,
         },
         &bundle,
