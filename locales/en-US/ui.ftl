@@ -31,6 +31,8 @@ results-more = Show more
 facet-country = Country
 facet-category = Category
 facet-all = All
+facet-more = { $count } more
+facet-fewer = Fewer
 filters-clear = Clear filters
 
 ## Empty results

@@ -33,6 +33,8 @@ results-more = Показать ещё
 facet-country = Страна
 facet-category = Категория
 facet-all = Все
+facet-more = ещё { $count }
+facet-fewer = Свернуть
 filters-clear = Сбросить фильтры
 
 ## Empty results

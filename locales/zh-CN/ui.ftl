@@ -28,6 +28,8 @@ results-more = 显示更多
 facet-country = 国家
 facet-category = 品类
 facet-all = 全部
+facet-more = 另外 { $count } 项
+facet-fewer = 收起
 filters-clear = 清除筛选
 
 ## Empty results

@@ -202,6 +202,31 @@ test('the map by keyboard: a country opens its panel with Space and closes with 
   await context.close();
 });
 
+test('a facet of many values shows its 12 largest, the rest on request, and keeps the chosen one', async () => {
+  const all = await api('/api/search?lang=en');
+  const countries = Object.keys(all.facets.country).length;
+  assert.ok(countries > 13, `${countries} countries in the sample`);
+  const { page, context } = await newPage();
+  await page.goto(`${URL_}?lang=en#/search`);
+  await page.waitForSelector('[data-testid="results"][data-pending="false"] [data-testid="facet-country"]');
+  const chips = () => page.locator('[data-testid="facet-country"] [data-value]').count();
+  assert.equal(await chips(), 12);
+  const more = (await page.textContent('[data-testid="facet-country-more"]')).replace(/[\u2068\u2069]/g, '');
+  assert.equal(more.trim(), `${countries - 12} more`);
+  await page.click('[data-testid="facet-country-more"]');
+  assert.equal(await chips(), countries);
+  // The smallest country chosen stays in sight once the list is folded again.
+  const last = page.locator('[data-testid="facet-country"] [data-value]').last();
+  const code = await last.getAttribute('data-value');
+  await last.click();
+  await page.waitForSelector(`[data-testid="results"][data-pending="false"] [data-testid="facet-country"] [data-value="${code}"][aria-pressed="true"]`);
+  if (await page.locator('[data-testid="facet-country-more"][aria-expanded="true"]').count()) {
+    await page.click('[data-testid="facet-country-more"]');
+  }
+  assert.equal(await page.locator(`[data-testid="facet-country"] [data-value="${code}"][aria-pressed="true"]`).count(), 1);
+  await context.close();
+});
+
 test('Russian plurals and per-locale prices', async () => {
   const { page, context } = await newPage();
   await page.goto(`${URL_}?lang=ru#/search`);
