@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { getJson, launch, openPage } from './browser.mjs';
 
 const URL_ = process.env.SHOWROOM_URL;
 const ROOT = process.env.SHOWROOM_ROOT;
@@ -17,10 +17,7 @@ const report = {};
 let browser;
 before(async () => {
   assert.ok(URL_, 'SHOWROOM_URL is set by run.mjs');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
@@ -29,19 +26,12 @@ after(async () => {
   console.log(`# LARGE ${JSON.stringify(report)}`);
 });
 
-async function newPage(width = 1280, height = 800) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  return { page, context, problems };
+function newPage(width = 1280, height = 800) {
+  return openPage(browser, { width, height });
 }
 
-async function api(path) {
-  const r = await fetch(new URL(path, URL_));
-  assert.equal(r.status, 200, path);
-  return r.json();
+function api(path) {
+  return getJson(URL_, path);
 }
 
 async function shot(page, name) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { getJson, launch, openPage } from './browser.mjs';
 
 const URL_ = process.env.SHOWROOM_URL;
 const ROOT = process.env.SHOWROOM_ROOT;
@@ -31,32 +31,16 @@ const MSG = Object.fromEntries(LANGS.map((l) => [l, messages(LOCALE[l])]));
 let browser;
 before(async () => {
   assert.ok(URL_, 'SHOWROOM_URL is set by run.mjs or nginx.mjs');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      ...(process.env.SHOWROOM_INSECURE_TLS === '1' ? ['--ignore-certificate-errors'] : []),
-    ],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
-async function newPage({ width = 1280, height = 800, ...options } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  return { page, context, problems };
+function newPage(options = {}) {
+  return openPage(browser, options);
 }
 
-async function api(path) {
-  const r = await fetch(new URL(path, URL_));
-  assert.equal(r.status, 200, path);
-  return r.json();
+function api(path) {
+  return getJson(URL_, path);
 }
 
 /** An address of the show, from its path (`/ru/products/x`). */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { getJson, launch, openPage } from './browser.mjs';
 
 const URL_ = process.env.SHOWROOM_URL;
 const ROOT = process.env.SHOWROOM_ROOT;
@@ -40,27 +40,12 @@ const INQ = Object.fromEntries(LANGS.map((l) => [l, coreMessages(LOCALE[l])]));
 let browser;
 before(async () => {
   assert.ok(URL_, 'SHOWROOM_URL is set by run.mjs');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      // nginx.mjs serves the show through nginx with a self-signed certificate.
-      ...(process.env.SHOWROOM_INSECURE_TLS === '1' ? ['--ignore-certificate-errors'] : []),
-    ],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
-async function newPage(width = 1280, height = 800) {
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  return { page, context, problems };
+function newPage(width = 1280, height = 800) {
+  return openPage(browser, { width, height });
 }
 
 async function axe(page, screen) {
@@ -87,10 +72,8 @@ async function assertNoRawIds(page, lang, screen) {
   assert.deepEqual(raw, [], `${screen} in ${lang} shows message ids`);
 }
 
-async function api(path) {
-  const r = await fetch(new URL(path, URL_));
-  assert.equal(r.status, 200, path);
-  return r.json();
+function api(path) {
+  return getJson(URL_, path);
 }
 
 test('every screen in every language and size, accessible and translated', async () => {
