@@ -1,6 +1,5 @@
-// Migrations and locale files are embedded at compile time; without these lines an edit
-// to them would not rebuild the crate and a stale binary would silently miss it.
+// The migrations are embedded at compile time; without this line an edit to them would
+// not rebuild the crate and a stale binary would silently miss it.
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
-    println!("cargo:rerun-if-changed=../../locales");
 }

@@ -165,9 +165,9 @@ Section "Install"
   File "${ROOT}/docs/kiosk-supervision.md"
   File "${ROOT}/docs/packaging.md"
   SetOutPath "$INSTDIR\docs\word-lists"
-  File "${ROOT}/crates/showroom-core/dict/README.md"
-  File "${ROOT}/crates/showroom-core/dict/LICENSE-ru_RU.txt"
-  File "${ROOT}/crates/showroom-core/dict/LICENSE-en_US.txt"
+  File "${ROOT}/crates/showroom-search/dict/README.md"
+  File "${ROOT}/crates/showroom-search/dict/LICENSE-ru_RU.txt"
+  File "${ROOT}/crates/showroom-search/dict/LICENSE-en_US.txt"
   SetOutPath "$INSTDIR"
 
   ; A kiosk's data (docs/kiosk-supervision.md, "A Windows kiosk"); a desktop keeps its

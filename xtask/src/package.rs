@@ -200,7 +200,7 @@ fn check_deb(deb: &Path) -> Result {
         "/usr/lib/systemd/system/sco-showroom-kiosk.service".into(),
         "/usr/lib/sysusers.d/sco-showroom.conf".into(),
         "/usr/share/doc/sco-showroom/kiosk-supervision.md".into(),
-        // The notices of the word lists built into the binary (crates/showroom-core/dict).
+        // The notices of the word lists built into the binary (crates/showroom-search/dict).
         "/usr/share/doc/sco-showroom/word-lists/LICENSE-ru_RU.txt".into(),
         "/usr/share/doc/sco-showroom/word-lists/LICENSE-en_US.txt".into(),
     ];

@@ -34,6 +34,16 @@ pub const TARGET: &str = "x86_64-pc-windows-gnu";
 /// What runs under Wine, in one cargo run (one resolution of features, one build).
 const TESTED: &[&str] = &[
     "-p",
+    "showroom-model",
+    "-p",
+    "showroom-catalog",
+    "-p",
+    "showroom-search",
+    "-p",
+    "showroom-trade",
+    "-p",
+    "showroom-kiosk",
+    "-p",
     "showroom-core",
     "-p",
     "showroom-platform",

@@ -2,29 +2,32 @@
 //! dependency on Tauri or a web view.
 //!
 //! [`Showroom`] is the one facade: cheap to clone, safe to share, every method a single
-//! operation a command or a CLI verb maps to.
+//! operation a command or a CLI verb maps to. It owns the SQLite store and the search
+//! index and wires the parts together, each a crate of its own: the shared types and
+//! errors (`showroom-model`), bundles and thumbnails (`showroom-catalog`), search
+//! (`showroom-search`), inquiries and the platform's client (`showroom-trade`), the
+//! kiosk's PIN and supervision (`showroom-kiosk`). [`api::Api`] is the one door the
+//! app's commands and the online show's handlers go through.
 
 pub mod api;
-pub mod bench;
 pub mod bindings;
-pub mod catalog;
-pub mod error;
-pub mod generate;
-pub mod guard;
-pub mod i18n;
 pub mod inquiry;
 pub mod insights;
-pub mod kiosk;
-pub mod media;
-pub mod model;
-pub mod process;
 pub mod qr;
-pub mod relevance;
-pub mod search;
 pub mod settings;
 pub mod showcase;
 pub mod store;
-pub mod supervise;
+
+// The parts the facade is built on, under the names its callers know them by.
+pub use showroom_catalog as catalog;
+pub use showroom_catalog::{generate, media};
+pub use showroom_kiosk as kiosk;
+pub use showroom_kiosk::{guard, supervise};
+pub use showroom_model as model;
+pub use showroom_model::disk::create_data_dir;
+pub use showroom_model::{disk, error, i18n, process};
+pub use showroom_search as search;
+pub use showroom_search::{bench, relevance};
 
 use std::collections::HashMap;
 use std::fs;
@@ -155,39 +158,6 @@ fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
-}
-
-/// Creates the data directory (and any missing parent) readable by its owner only (0700 on
-/// Unix): it holds inquiries with personal data, the admin PIN's hash and the platform's
-/// token. A directory that already exists is left as it is.
-pub fn create_data_dir(dir: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| Error::io(dir, e))
-}
-
-/// Opens `path` for writing, truncated, created readable by its owner only (0600 on Unix).
-/// An existing file keeps its mode, so a file made before is replaced: removed first.
-pub(crate) fn create_private(path: &Path) -> std::io::Result<fs::File> {
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Writes `bytes` to a new file at `path` readable by its owner only.
-pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    create_private(path)
-        .and_then(|mut file| file.write_all(bytes))
-        .map_err(|e| Error::io(path, e))
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {

@@ -23,7 +23,7 @@ use crate::inquiry::settings::{
 use crate::supervise::{SuperviseSection, SuperviseSettings};
 
 /// The settings file's name in the data directory.
-pub const FILE_NAME: &str = "showroom.toml";
+pub const FILE_NAME: &str = showroom_model::SETTINGS_FILE;
 
 /// The file's top-level keys: what the showroom screens use (sent to the UI as they are).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, TS)]
@@ -142,7 +142,12 @@ mod tests {
     use crate::inquiry::{Retention, SourceKind};
 
     fn defaults() -> DeviceDefaults {
-        crate::inquiry::settings::test_defaults()
+        DeviceDefaults {
+            kind: SourceKind::Desktop,
+            device_id: "test".into(),
+            user_agent: "test/1".into(),
+            app_version: "1".into(),
+        }
     }
 
     #[test]

@@ -123,7 +123,7 @@ impl Store {
         // made here first, empty and 0600, it is a new database to SQLite, and the -wal and
         // -shm files SQLite makes beside it take the same mode.
         if !path.exists()
-            && let Err(error) = crate::create_private(path)
+            && let Err(error) = crate::disk::create_private(path)
         {
             tracing::debug!(%error, "the database file could not be made ahead of SQLite");
         }

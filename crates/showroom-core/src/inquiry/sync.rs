@@ -348,7 +348,7 @@ pub(crate) async fn sync(showroom: &Showroom, platform: &Platform) -> Result<Syn
                 "media {digest}: the bytes do not match the digest"
             )));
         }
-        crate::media::write_atomically(&path, &bytes).map_err(io(&path))?;
+        crate::disk::write_atomically(&path, &bytes).map_err(io(&path))?;
         fetched += 1;
     }
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
-use crate::settings::FILE_NAME;
+use showroom_model::SETTINGS_FILE as FILE_NAME;
 
 /// The app's exit status when it restarts itself at the nightly restart time.
 pub const EXIT_NIGHTLY_RESTART: i32 = 10;
@@ -34,7 +34,7 @@ pub const HEARTBEAT_FILE: &str = "heartbeat.json";
 /// The `[supervise]` section of `DATA_DIR/showroom.toml`; every key optional.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct SuperviseSection {
+pub struct SuperviseSection {
     heartbeat_interval_secs: Option<u64>,
     stale_secs: Option<u64>,
     reload_cap: Option<u32>,
@@ -80,8 +80,8 @@ const MIN_STALE_SECS: u64 = 6;
 
 impl SuperviseSettings {
     /// The settings from the file's `[supervise]` section (read by
-    /// [`crate::settings::Settings`]); out-of-range values are refused.
-    pub(crate) fn resolve(s: SuperviseSection) -> Result<SuperviseSettings> {
+    /// `showroom_core::settings::Settings`); out-of-range values are refused.
+    pub fn resolve(s: SuperviseSection) -> Result<SuperviseSettings> {
         let mut out = SuperviseSettings::default();
         if let Some(v) = s.heartbeat_interval_secs {
             if v == 0 {
@@ -509,8 +509,16 @@ mod tests {
         Duration::from_secs(n)
     }
 
+    /// The whole file, as `showroom_core::settings::Settings` reads its `[supervise]`.
     fn resolve(text: &str) -> Result<SuperviseSettings> {
-        Ok(crate::settings::Settings::parse(text)?.supervise)
+        #[derive(serde::Deserialize)]
+        struct File {
+            #[serde(default)]
+            supervise: SuperviseSection,
+        }
+        let file: File =
+            toml::from_str(text).map_err(|e| crate::error::toml_error(FILE_NAME, text, &e))?;
+        SuperviseSettings::resolve(file.supervise)
     }
 
     #[test]

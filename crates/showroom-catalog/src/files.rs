@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
-use super::problem::ProblemKind;
+use showroom_model::problem::ProblemKind;
 
 /// Resolves `rel` inside `root` (already canonical). `Err` carries the problem to report.
 pub fn resolve(root: &Path, rel: &str) -> Result<PathBuf, ProblemKind> {

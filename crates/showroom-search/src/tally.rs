@@ -175,8 +175,8 @@ mod tests {
     use tantivy::query::{AllQuery, Query};
 
     use super::*;
-    use crate::catalog::{self, Limits};
-    use crate::search::SearchIndex;
+    use crate::SearchIndex;
+    use showroom_catalog::{self as catalog, Limits};
 
     /// The table counts what tantivy's own facet collector counts, on the sample catalog.
     #[test]
@@ -197,7 +197,7 @@ mod tests {
         assert!(!parents.is_empty());
         for text in ["", "мёд", "tea", "s", "蜂蜜", "fm", "nothing-matches-this"] {
             let query: Box<dyn Query> = index
-                .plan(text, crate::search::Stage::SOME_WORDS)
+                .plan(text, crate::Stage::SOME_WORDS)
                 .unwrap()
                 .query
                 .unwrap_or_else(|| Box::new(AllQuery));

@@ -74,7 +74,8 @@ pub(super) fn merge_in_order(
     let mut json = serde_json::to_vec_pretty(&metas)?;
     json.push(b'\n');
     let meta_path = dir.join("meta.json");
-    crate::media::write_atomically(&meta_path, &json).map_err(|e| Error::io(&meta_path, e))?;
+    showroom_model::disk::write_atomically(&meta_path, &json)
+        .map_err(|e| Error::io(&meta_path, e))?;
     remove_dir_if_there(&groups_dir)?;
     Ok(count)
 }
@@ -264,7 +265,7 @@ impl SearchIndex {
         };
         let meta_path = dir.join(META_FILE);
         let meta_json = serde_json::to_vec(&meta)?;
-        crate::media::write_atomically(&meta_path, &meta_json)
+        showroom_model::disk::write_atomically(&meta_path, &meta_json)
             .map_err(|e| Error::io(&meta_path, e))?;
         Self::open(dir)
     }

@@ -147,7 +147,7 @@ pub struct Health {
 
 /// What one keyed POST (an inquiry, a batch of insights) came to.
 #[derive(Debug)]
-pub(crate) enum PostOutcome<T = Receipt> {
+pub enum PostOutcome<T = Receipt> {
     /// 201 or 200 (a replay): the platform holds it.
     Accepted(T),
     /// 400, 409 or 413: the inquiry itself is wrong; trying again cannot help.
@@ -169,7 +169,7 @@ pub(crate) enum PostOutcome<T = Receipt> {
 }
 
 #[derive(Debug, Deserialize)]
-pub(crate) struct Receipt {
+pub struct Receipt {
     pub id: String,
     #[serde(default)]
     pub status: Option<String>,
@@ -178,14 +178,14 @@ pub(crate) struct Receipt {
 }
 
 #[derive(Debug, Deserialize)]
-pub(crate) struct StatusBody {
+pub struct StatusBody {
     pub status: String,
     #[serde(default)]
     pub note: Option<crate::model::LocalizedText>,
 }
 
 /// Reads `Retry-After` as seconds or as an HTTP date, relative to `now`.
-pub(crate) fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -309,7 +309,7 @@ impl Platform {
     /// True the first time it is asked on this client: its token has not been tried on
     /// the inquiries held for a refused token yet (a fixed token comes with a new client,
     /// i.e. a restart with the new settings).
-    pub(crate) fn first_probe(&self) -> bool {
+    pub fn first_probe(&self) -> bool {
         !self.probed.swap(true, Ordering::Relaxed)
     }
 
@@ -346,7 +346,7 @@ impl Platform {
     /// POSTs `body` (exactly these bytes) to `path` under `Idempotency-Key: key`, and sorts
     /// the answer by what the sender should do: a 200/201 body read as `T`, a refusal for
     /// good (400, 409, 413), a hold (401, 403, 422) or a retry (anything else).
-    pub(crate) async fn post_keyed<T: serde::de::DeserializeOwned>(
+    pub async fn post_keyed<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         key: &str,
@@ -451,7 +451,7 @@ impl Platform {
     }
 
     /// `GET /v1/catalog`: `None` on 304, else the ETag and the NDJSON body.
-    pub(crate) async fn catalog(
+    pub async fn catalog(
         &self,
         since: Option<&str>,
         etag: Option<&str>,
@@ -487,7 +487,7 @@ impl Platform {
     }
 
     /// `GET /v1/media/{sha256}`; the caller checks the digest.
-    pub(crate) async fn media(&self, digest: &str) -> Result<Vec<u8>> {
+    pub async fn media(&self, digest: &str) -> Result<Vec<u8>> {
         let url = self.url(&format!("v1/media/{digest}"))?;
         let response = self
             .http
@@ -587,8 +587,12 @@ mod tests {
         ] {
             let error = Platform::new(PlatformConfig::new(url, "t")).unwrap_err();
             assert!(matches!(error, Error::PlatformUrl { .. }), "{url}: {error}");
-            assert_eq!(error.code(), crate::ErrorCode::BadRequest);
-            for lang in [crate::Lang::En, crate::Lang::Ru, crate::Lang::Zh] {
+            assert_eq!(error.code(), showroom_model::ErrorCode::BadRequest);
+            for lang in [
+                showroom_model::Lang::En,
+                showroom_model::Lang::Ru,
+                showroom_model::Lang::Zh,
+            ] {
                 let text = error.localize(lang);
                 assert!(text.contains(url) && text.contains("https://"), "{text}");
             }

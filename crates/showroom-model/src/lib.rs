@@ -1,12 +1,26 @@
-//! The catalog's domain types, shaped exactly like the bundle format
-//! (`catalog-format.md`), plus the views the UI and the CLI receive.
+//! The ground every part of SCO Showroom stands on: the catalog's domain types, shaped
+//! exactly like the bundle format (`catalog-format.md`), plus the views the UI and the CLI
+//! receive; errors and their localised messages (`error`, `i18n`), a bundle's problems
+//! (`problem`), the country and unit codes (`codes`), private and atomic files (`disk`)
+//! and the process settings every binary makes (`process`).
+
+pub mod codes;
+pub mod disk;
+pub mod error;
+pub mod i18n;
+pub mod problem;
+pub mod process;
+
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use i18n::Lang;
+
+/// The settings file in the data directory (`showroom.toml`).
+pub const SETTINGS_FILE: &str = "showroom.toml";
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::i18n::Lang;
 
 /// Who is at the other end of the door (`api`), and whose counts a demand figure is
 /// (`insights`).
@@ -60,7 +74,7 @@ pub struct Manifest {
 
 /// Two names of a city name the same place when they share a spelling in some language,
 /// letter case and spaces, hyphens and dots aside ("St Petersburg", "St. Petersburg").
-pub(crate) fn same_place(a: &LocalizedText, b: &LocalizedText) -> bool {
+pub fn same_place(a: &LocalizedText, b: &LocalizedText) -> bool {
     let fold = |t: &str| -> String {
         t.chars()
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{2010}'..='\u{2015}'))

@@ -17,8 +17,8 @@ fn russian() -> Option<&'static Dictionary> {
     RUSSIAN
         .get_or_init(|| {
             load(
-                include_str!("../../dict/ru_RU.aff"),
-                include_str!("../../dict/ru_RU.dic"),
+                include_str!("../dict/ru_RU.aff"),
+                include_str!("../dict/ru_RU.dic"),
             )
         })
         .as_ref()
@@ -28,8 +28,8 @@ fn english() -> Option<&'static Dictionary> {
     ENGLISH
         .get_or_init(|| {
             load(
-                include_str!("../../dict/en_US.aff"),
-                include_str!("../../dict/en_US.dic"),
+                include_str!("../dict/en_US.aff"),
+                include_str!("../dict/en_US.dic"),
             )
         })
         .as_ref()

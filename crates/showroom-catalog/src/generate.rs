@@ -328,7 +328,7 @@ fn variant(base: &Product, i: usize, rng: &mut fastrand::Rng) -> Product {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{Limits, load};
+    use crate::{Limits, load};
 
     #[test]
     fn generated_bundles_are_valid_and_reproducible() {
@@ -383,7 +383,7 @@ mod tests {
     #[test]
     fn hundreds_of_exhibitors_stand_at_booths_of_a_valid_hall_map() {
         let sample_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalog");
-        let sample = crate::catalog::load(&sample_dir, &crate::catalog::Limits::default(), false);
+        let sample = crate::load(&sample_dir, &crate::Limits::default(), false);
         let dir = tempfile::tempdir().unwrap();
         for exhibitors in [500, 10] {
             let out = dir.path().join(format!("e{exhibitors}"));
@@ -396,7 +396,7 @@ mod tests {
                 seed: 3,
             };
             write_bundle(&options, &out).unwrap();
-            let bundle = crate::catalog::load(&out, &crate::catalog::Limits::default(), false);
+            let bundle = crate::load(&out, &crate::Limits::default(), false);
             assert!(
                 bundle.is_valid(),
                 "{:?}",

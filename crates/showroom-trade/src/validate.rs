@@ -6,8 +6,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::InquiryDraft;
-use crate::catalog::codes;
 use crate::i18n::{Lang, n, tr};
+use showroom_model::codes;
 
 pub const INCOTERMS: [&str; 11] = [
     "EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP",

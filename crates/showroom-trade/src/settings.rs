@@ -1,5 +1,5 @@
 //! The trade part of `DATA_DIR/showroom.toml` (`[platform]`, `[outbox]`, `[device]`, read
-//! by [`crate::settings::Settings`]) and the `SHOWROOM_PLATFORM_*` / `SHOWROOM_OUTBOX_*`
+//! by `showroom_core::settings::Settings`) and the `SHOWROOM_PLATFORM_*` / `SHOWROOM_OUTBOX_*`
 //! overrides, resolved into the device's [`Source`] and an optional [`PlatformConfig`].
 //! The core reads no environment itself: the caller passes a lookup function
 //! (`std::env::var` in the CLI and the shell, a map in tests). One resolution for the CLI,
@@ -11,22 +11,22 @@ use serde::Deserialize;
 
 use super::{PlatformConfig, Retention, RetryPolicy, Source, SourceKind};
 use crate::error::{Error, Result};
-use crate::settings::FILE_NAME;
+use showroom_model::SETTINGS_FILE as FILE_NAME;
 
 /// The file's trade sections; every key optional; unknown keys inside them are mistakes
 /// and are refused.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct TradeSections {
-    pub(crate) platform: PlatformSection,
-    pub(crate) outbox: OutboxSection,
-    pub(crate) device: DeviceSection,
-    pub(crate) insights: InsightsSection,
+pub struct TradeSections {
+    pub platform: PlatformSection,
+    pub outbox: OutboxSection,
+    pub device: DeviceSection,
+    pub insights: InsightsSection,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct InsightsSection {
+pub struct InsightsSection {
     /// Count what visitors look for (never who they are). Absent: true.
     count: Option<bool>,
     /// Send the hourly counts to the platform. Absent: true.
@@ -51,7 +51,7 @@ impl Default for InsightSettings {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct PlatformSection {
+pub struct PlatformSection {
     url: Option<String>,
     token: Option<String>,
     timeout_secs: Option<f64>,
@@ -64,7 +64,7 @@ pub(crate) struct PlatformSection {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct OutboxSection {
+pub struct OutboxSection {
     max_backoff_secs: Option<f64>,
     base_backoff_secs: Option<f64>,
     concurrency: Option<usize>,
@@ -72,7 +72,7 @@ pub(crate) struct OutboxSection {
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub(crate) struct DeviceSection {
+pub struct DeviceSection {
     kind: Option<SourceKind>,
     id: Option<String>,
     /// Hours personal data is kept after the platform's acknowledgement (desktop; a
@@ -122,7 +122,7 @@ impl TradeSettings {
     /// `SHOWROOM_PLATFORM_TOKEN`, `SHOWROOM_PLATFORM_TIMEOUT_SECS`,
     /// `SHOWROOM_OUTBOX_MAX_BACKOFF_SECS`, `SHOWROOM_SYNC_INTERVAL_SECS` and
     /// `SHOWROOM_STATUS_INTERVAL_SECS` win over the file.
-    pub(crate) fn resolve(
+    pub fn resolve(
         file: &TradeSections,
         defaults: &DeviceDefaults,
         env: &dyn Fn(&str) -> Option<String>,
@@ -215,14 +215,17 @@ pub(crate) fn test_defaults() -> DeviceDefaults {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::Settings;
+    use crate::error::toml_error;
 
     fn defaults() -> DeviceDefaults {
         test_defaults()
     }
 
     fn resolve(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<TradeSettings> {
-        Settings::parse(text)?.trade(&defaults(), env)
+        // The whole file, as `showroom_core::settings::Settings` reads its sections.
+        let sections: TradeSections =
+            toml::from_str(text).map_err(|e| toml_error(FILE_NAME, text, &e))?;
+        TradeSettings::resolve(&sections, &defaults(), env)
     }
 
     #[test]

@@ -9,8 +9,12 @@
 //! other keyboard layout; if still nothing, no results, and apart, as related goods,
 //! what the real words reach with typos, or descriptions mentioning every word, or any
 //! word.
+//!
+//! Beside the index: search quality against graded judgments (`relevance`) and the
+//! benchmark against a plain SQLite scan (`bench`).
 
 pub mod analysis;
+pub mod bench;
 mod build;
 pub mod concepts;
 mod document;
@@ -18,6 +22,7 @@ mod highlight;
 pub mod lexicon;
 pub mod places;
 mod query;
+pub mod relevance;
 mod schema;
 mod tally;
 pub mod translit;
@@ -44,6 +49,8 @@ use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 use ts_rs::TS;
+
+use showroom_model::{self as model, error, i18n};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
@@ -14,10 +13,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::catalog::images::{check_header, decoder_limits};
-use crate::catalog::{Limits, Problem, ProblemKind};
+use showroom_model::disk::write_atomically;
+
 use crate::error::{Error, Result};
+use crate::images::{check_header, decoder_limits};
 use crate::model::Product;
+use crate::{Limits, Problem, ProblemKind};
 
 /// The sizes the UI asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -113,7 +114,7 @@ fn is_whole_jpeg(path: &Path) -> bool {
 }
 
 /// The same check on bytes read already.
-pub(crate) fn is_whole_jpeg_bytes(bytes: &[u8]) -> bool {
+pub fn is_whole_jpeg_bytes(bytes: &[u8]) -> bool {
     bytes.len() >= 8 && bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && bytes.ends_with(&[0xFF, 0xD9])
 }
 
@@ -230,7 +231,7 @@ impl MediaStore {
         rel: &str,
         limits: &Limits,
     ) -> std::result::Result<String, ProblemKind> {
-        let bytes = crate::catalog::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
+        let bytes = crate::read_bundle_bytes(root, rel, limits.max_image_bytes)?;
         let digest = thumbnail_key(&bytes);
         // Made before and whole: nothing to do. A broken file (cut short) is made again.
         if self.complete(&digest) {
@@ -473,56 +474,6 @@ fn encode_error(detail: &str) -> image::ImageError {
         image::error::ImageFormatHint::Exact(image::ImageFormat::Jpeg),
         detail.to_string(),
     ))
-}
-
-/// Writes through a temporary file in the same folder, flushed to the disk, and a rename,
-/// so a crash or a power loss never leaves half a file under the final name. The
-/// temporary name is unique (process, a counter and a random number), so two writers of
-/// the same file, in one process or two, never share one.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(
-        ".{name}.tmp-{}-{}-{:08x}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        fastrand::u32(..)
-    ));
-    let written = (|| {
-        let mut file = fs::File::create_new(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        replace(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// Renames `from` over `to`. On Windows a rename over a file that another thread or
-/// process is reading at that moment can be refused ("access denied", a sharing
-/// violation) where Linux never refuses: such a refusal is tried again for up to about a
-/// second, as readers here hold a file only while they read it.
-fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
-    #[cfg(windows)]
-    for wait_ms in [1, 2, 5, 10, 20, 50, 100, 200, 300, 300] {
-        match fs::rename(from, to) {
-            // ERROR_ACCESS_DENIED, or ERROR_SHARING_VIOLATION (32), which std gives no kind.
-            Err(e)
-                if e.kind() == std::io::ErrorKind::PermissionDenied
-                    || e.raw_os_error() == Some(32) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(wait_ms));
-            }
-            other => return other,
-        }
-    }
-    fs::rename(from, to)
 }
 
 #[cfg(test)]

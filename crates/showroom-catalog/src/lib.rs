@@ -3,12 +3,13 @@
 //! [`MAX_LISTED`] in full, all of them counted).
 //!
 //! Nothing here writes: a bundle is read into [`CatalogData`] and a list of problems; the
-//! facade decides whether and how to apply it.
+//! facade decides whether and how to apply it. Beside the rules: the thumbnails of a
+//! bundle's photos (`media`) and generated catalogs of any size (`generate`).
 
-pub mod codes;
 mod files;
+pub mod generate;
 pub(crate) mod images;
-mod problem;
+pub mod media;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 
-pub use problem::{MAX_LISTED, Problem, ProblemKind, Problems};
+pub use showroom_model::codes;
+pub use showroom_model::problem::{MAX_LISTED, Problem, ProblemKind, Problems};
+use showroom_model::{self as model, Lang, error};
 
 use crate::model::{Booth, CatalogData, Category, Exhibitor, Hall, Manifest, Product};
 

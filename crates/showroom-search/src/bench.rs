@@ -10,10 +10,10 @@ use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::analysis;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::model::{CatalogData, pick};
-use crate::search::analysis;
 
 /// One benchmark query: what is in the box after a keystroke.
 #[derive(Clone, Debug)]

@@ -1,6 +1,12 @@
 //! The kiosk's admin PIN: an Argon2 hash in `DATA_DIR/kiosk-pin.toml` with a failure
 //! counter and a lockout that survive a restart, capped so that visitors poking at the
 //! admin corner cannot keep the staff out for long.
+//!
+//! Beside the PIN, the kiosk's supervision: the supervisor's decisions on a heartbeat
+//! (`supervise`) and the guard that runs them where no systemd does (`guard`).
+
+pub mod guard;
+pub mod supervise;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,7 +17,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result, toml_error};
+use showroom_model::{Error, Result, error};
+
+use crate::error::toml_error;
 
 /// The answer to a PIN attempt.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -88,7 +96,7 @@ impl AdminPin {
     fn write(&self, file: &PinFile) -> Result<()> {
         let text = toml::to_string(file)?;
         let tmp = self.path.with_extension("toml.tmp");
-        crate::write_private(&tmp, text.as_bytes())?;
+        showroom_model::disk::write_private(&tmp, text.as_bytes())?;
         fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))
     }
 

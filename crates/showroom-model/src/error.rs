@@ -5,14 +5,14 @@ use std::path::PathBuf;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::catalog::Problem;
 use crate::i18n::{self, Lang};
+use crate::problem::Problem;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The first problems of the bundle ([`crate::catalog::MAX_LISTED`] at most), and how
+    /// The first problems of the bundle ([`crate::problem::MAX_LISTED`] at most), and how
     /// many it has in all.
     #[error("the catalog bundle has {total} problem(s)")]
     InvalidBundle {
@@ -109,7 +109,7 @@ pub enum ErrorCode {
 impl Error {
     /// A bundle refused for `problems`, of which the first are kept.
     pub fn invalid_bundle(problems: Vec<Problem>) -> Self {
-        let (problems, total) = crate::catalog::Problems::from_all(problems).into_parts();
+        let (problems, total) = crate::problem::Problems::from_all(problems).into_parts();
         Error::InvalidBundle { problems, total }
     }
 
@@ -317,7 +317,7 @@ impl ApiError {
 /// A TOML file's error as its name, line, column and key, never the file's text: toml's
 /// own `Display` quotes the offending line, and in `showroom.toml` that line may hold the
 /// trade platform's token. Values quoted by the message are left out as well.
-pub(crate) fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> Error {
+pub fn toml_error(file: &str, text: &str, error: &toml::de::Error) -> Error {
     let mut at = String::new();
     if let Some(span) = error.span() {
         let mut start = span.start.min(text.len());

@@ -185,7 +185,7 @@ impl Durable {
     }
 }
 
-pub(crate) async fn insert(
+pub async fn insert(
     pool: &SqlitePool,
     inquiry: &Inquiry,
     now: OffsetDateTime,
@@ -220,7 +220,7 @@ pub(crate) async fn insert(
         .ok_or_else(|| Error::internal("an inquiry vanished right after it was stored"))
 }
 
-pub(crate) async fn get(pool: &SqlitePool, client_ref: &str) -> Result<Option<OutboxEntry>> {
+pub async fn get(pool: &SqlitePool, client_ref: &str) -> Result<Option<OutboxEntry>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox WHERE client_ref = ?");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(client_ref)
@@ -231,7 +231,7 @@ pub(crate) async fn get(pool: &SqlitePool, client_ref: &str) -> Result<Option<Ou
         .transpose()
 }
 
-pub(crate) async fn list(pool: &SqlitePool) -> Result<Vec<OutboxEntry>> {
+pub async fn list(pool: &SqlitePool) -> Result<Vec<OutboxEntry>> {
     let sql = format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, rowid DESC");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)
@@ -241,7 +241,7 @@ pub(crate) async fn list(pool: &SqlitePool) -> Result<Vec<OutboxEntry>> {
         .collect()
 }
 
-pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<OffsetDateTime>> {
+pub async fn next_due(pool: &SqlitePool) -> Result<Option<OffsetDateTime>> {
     let row = sqlx::query(
         "SELECT MIN(next_attempt_at) AS t FROM outbox WHERE state IN ('queued', 'sending')",
     )
@@ -250,7 +250,7 @@ pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<OffsetDateTime>
     Ok(row.get::<Option<i64>, _>("t").map(from_unix_ms))
 }
 
-pub(crate) async fn undelivered(pool: &SqlitePool) -> Result<u32> {
+pub async fn undelivered(pool: &SqlitePool) -> Result<u32> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state IN ('queued', 'sending')")
         .fetch_one(pool)
         .await?;
@@ -260,7 +260,7 @@ pub(crate) async fn undelivered(pool: &SqlitePool) -> Result<u32> {
 /// How many inquiries wait to leave, when the oldest of them was taken (its stored
 /// `created_at`, RFC 3339 in UTC), and how many of them the platform holds back because
 /// it refuses the device's token.
-pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>, u32)> {
+pub async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>, u32)> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, \
          COALESCE(SUM(failure = 'unauthorized'), 0) AS unauthorized FROM outbox \
@@ -277,7 +277,7 @@ pub(crate) async fn backlog(pool: &SqlitePool) -> Result<(u32, Option<String>, u
 
 /// Makes every inquiry held for `reason` due at `now`: the cause may be gone (the token
 /// works again, a catalog sync brought the product).
-pub(crate) async fn release_held(
+pub async fn release_held(
     pool: &SqlitePool,
     reason: FailureReason,
     now: OffsetDateTime,
@@ -462,7 +462,7 @@ async fn record(
     conn.release().await
 }
 
-pub(crate) async fn deliver_due(
+pub async fn deliver_due(
     pool: &SqlitePool,
     platform: &Platform,
     now: OffsetDateTime,
@@ -546,7 +546,7 @@ pub(crate) async fn deliver_due(
     }
 }
 
-pub(crate) async fn poll_statuses(
+pub async fn poll_statuses(
     pool: &SqlitePool,
     platform: &Platform,
     now: OffsetDateTime,
@@ -597,7 +597,7 @@ pub(crate) async fn poll_statuses(
 /// Deletes the body (all personal data) of every inquiry whose retention has run out.
 /// `secure_delete` overwrites the freed bytes in the database file, and a TRUNCATE
 /// checkpoint moves the new pages in and empties the WAL, so the old bytes are in neither.
-pub(crate) async fn purge_due(pool: &SqlitePool, now: OffsetDateTime) -> Result<u32> {
+pub async fn purge_due(pool: &SqlitePool, now: OffsetDateTime) -> Result<u32> {
     let due = sqlx::query(
         "SELECT COUNT(*) AS n FROM outbox WHERE body IS NOT NULL AND purge_at IS NOT NULL \
          AND purge_at <= ? AND state IN ('received', 'failed')",

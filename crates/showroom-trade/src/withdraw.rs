@@ -24,7 +24,7 @@ pub enum Withdrawal {
 }
 
 /// The entries named by `refs` that exist, newest first; unknown references are left out.
-pub(crate) async fn get_many(pool: &SqlitePool, refs: &[String]) -> Result<Vec<OutboxEntry>> {
+pub async fn get_many(pool: &SqlitePool, refs: &[String]) -> Result<Vec<OutboxEntry>> {
     let mut found = Vec::with_capacity(refs.len());
     for client_ref in refs {
         if found
@@ -41,7 +41,7 @@ pub(crate) async fn get_many(pool: &SqlitePool, refs: &[String]) -> Result<Vec<O
     Ok(found)
 }
 
-pub(crate) async fn withdraw(
+pub async fn withdraw(
     pool: &SqlitePool,
     client_ref: &str,
     _now: OffsetDateTime,
