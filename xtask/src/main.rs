@@ -11,7 +11,7 @@
 //!   the bundler can fetch its tools); `test` installs and starts a .deb of the debug build;
 //! - `soak`: the kiosk app against a flaky platform with a scripted visitor, memory sampled
 //!   (`docs/soak.md`); 3 minutes as a step of `test`;
-//! - `windows [FILTER…]`: the core's, the platform's and the CLI's tests built for Windows
+//! - `windows [FILTER…]`: the core crates', the platform's and the CLI's tests built for Windows
 //!   and run under Wine; `test` runs them after clippy for Windows (`windows.rs`).
 
 mod package;

@@ -139,7 +139,7 @@ pub fn tests(filter: &[String]) -> Result {
         status(boot)?;
     }
     step(&format!(
-        "build the core's, the platform's and the CLI's tests for Windows ({TARGET})"
+        "build the core crates', the platform's and the CLI's tests for Windows ({TARGET})"
     ));
     let mut build = cargo(&["test", "--target", TARGET, "--no-run"]);
     build.args(TESTED);

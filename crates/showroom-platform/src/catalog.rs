@@ -9,8 +9,8 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use showroom_core::catalog::{self, Limits};
-use showroom_core::model::Manifest;
+use showroom_catalog::{self as catalog, Limits};
+use showroom_model::Manifest;
 
 /// One object of the catalog as the NDJSON carries it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,7 +56,7 @@ impl Published {
                 .problems
                 .iter()
                 .take(5)
-                .map(|p| p.localize(showroom_core::Lang::En))
+                .map(|p| p.localize(showroom_model::Lang::En))
                 .collect();
             bail!(
                 "{}: {} problem(s): {}",

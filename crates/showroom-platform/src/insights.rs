@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use showroom_core::insights::{InsightBatch, InsightHour, MAX_QUERY_CHARS};
+use showroom_trade::insights::{InsightBatch, InsightHour, MAX_QUERY_CHARS};
 use sqlx::Row;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;

@@ -8,6 +8,7 @@
 //! [`PlatformConfig`].
 
 pub mod client;
+pub mod insights;
 pub mod outbox;
 pub mod settings;
 mod validate;

@@ -22,14 +22,13 @@ use crate::i18n::Lang;
 use crate::model::FrontEnd;
 use crate::search::analysis::fold;
 
-pub use batch::{BATCH_PATH, BatchReport, InsightBatch, InsightHour};
+pub use batch::BatchReport;
 pub use report::{
     CountryInquiries, ExhibitorCount, ExhibitorReport, Funnel, InsightsReport, LangCount,
     MissingGoods, ProductCount, QueryCount,
 };
+pub use showroom_trade::insights::{BATCH_PATH, InsightBatch, InsightHour, MAX_QUERY_CHARS};
 
-/// The longest query kept, in characters (after folding).
-pub const MAX_QUERY_CHARS: usize = 100;
 /// A query text leaves the device only when at least this many sessions typed it in the hour.
 pub const MIN_SESSIONS_TO_SEND: u32 = 3;
 /// Distinct query texts kept per hour, front end and language; further ones are counted
