@@ -18,7 +18,7 @@ pub struct QrCode {
 pub fn qr_code(url: &str) -> Result<QrCode> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| {
-            Error::internal(format!("the QR code of a {}-byte address: {e}", url.len()))
+            Error::internal_from(format!("the QR code of a {}-byte address", url.len()), e)
         })?;
     let size = code.width();
     let colors = code.to_colors();
@@ -57,5 +57,13 @@ mod tests {
             "finder pattern first: {}",
             &qr.path[..20]
         );
+    }
+
+    #[test]
+    fn an_address_too_long_for_a_code_keeps_the_encoders_reason() {
+        let error = qr_code(&"x".repeat(5000)).unwrap_err();
+        assert_eq!(error.code(), crate::ErrorCode::Internal);
+        let reason = std::error::Error::source(&error).expect("the encoder's error as the cause");
+        assert!(!reason.to_string().is_empty());
     }
 }

@@ -108,7 +108,7 @@ impl AdminPin {
         let salt = SaltString::generate(&mut OsRng);
         let hash = Argon2::default()
             .hash_password(pin.as_bytes(), &salt)
-            .map_err(|e| Error::internal(format!("the PIN's argon2 hash: {e}")))?
+            .map_err(|e| Error::internal_from("the PIN's argon2 hash", e))?
             .to_string();
         self.write(&PinFile {
             hash: Some(hash),

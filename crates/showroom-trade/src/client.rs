@@ -293,7 +293,7 @@ impl Platform {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .build()
-            .map_err(|e| Error::internal(format!("http client: {}", describe(&e))))?;
+            .map_err(|e| Error::internal_from("the platform's HTTP client", e))?;
         Ok(Platform {
             http,
             base,
