@@ -3,7 +3,7 @@
 //! - `check`, a step of `test`: clippy of every crate but this one for
 //!   `x86_64-pc-windows-gnu`, warnings as errors, so code that only Linux uses or that
 //!   does not build on Windows is found at once;
-//! - `tests`, a step of `test`: the core's, the reference platform's and the CLI's tests
+//! - `tests`, a step of `test`: the core crates', the reference platform's and the CLI's tests
 //!   built for Windows with Debian's mingw-w64 and run under Debian's Wine (`cargo xtask
 //!   windows [FILTER…]` runs them alone, passing the filter to each test binary). Tests
 //!   of what only Linux has are `cfg(unix)` or `cfg(target_os = "linux")`: the online
