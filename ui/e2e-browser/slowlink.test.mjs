@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 
 const URL_ = process.env.SHOWROOM_URL;
 const ROOT = process.env.SHOWROOM_ROOT ?? '.';
@@ -19,16 +19,7 @@ const FIRST_RESULT_MS = 2000;
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      ...(process.env.SHOWROOM_INSECURE_TLS === '1' ? ['--ignore-certificate-errors'] : []),
-    ],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
 
